@@ -1,0 +1,32 @@
+// Speech recognition engine interface. One Asr object holds the loaded model
+// and is shared by every request; Transcribe() is safe to call concurrently
+// (engines pool whatever per-request state they need).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "asr/asr-config.h"
+#include "audio/audio-buffer.h"
+#include "common/cancel-token.h"
+
+namespace mv {
+
+struct AsrResult {
+  std::string text;
+  std::string language;
+};
+
+class Asr {
+ public:
+  virtual ~Asr() = default;
+  // The rate Transcribe() expects; callers resample to it.
+  virtual int SampleRate() const = 0;
+  // Throws mv::Error on failure; kCancelled when `cancel` fires.
+  virtual AsrResult Transcribe(const AudioBuffer& audio, const CancelToken& cancel) = 0;
+};
+
+// Factory keyed by config.engine. Throws mv::Error for an unknown engine.
+std::unique_ptr<Asr> CreateAsr(const AsrConfig& config);
+
+}  // namespace mv

@@ -1,0 +1,36 @@
+// The whole resolved configuration: a YAML file (mirrorvox's own keys or the
+// original GPT-SoVITS chat server's config.yaml), then MIRRORVOX_* environment
+// overrides, then validation.
+#pragma once
+
+#include <string>
+
+#include "asr/asr-config.h"
+#include "audio/audio-config.h"
+#include "llm/llm-config.h"
+#include "server/server-config.h"
+#include "tts/tts-config.h"
+#include "voice/voiceprint-config.h"
+
+namespace mv {
+
+struct PipelineConfig {
+  // Only text inside ASCII double quotes is spoken (the original's mode).
+  bool speak_only_quoted = false;
+};
+
+struct Config {
+  ServerConfig server;
+  AudioConfig audio;
+  AsrConfig asr;
+  TtsConfig tts;
+  LlmConfig llm;
+  VoiceprintConfig voiceprint;
+  PipelineConfig pipeline;
+  std::string source;  // where it came from, for messages
+
+  // Validates every section; throws mv::Error naming the offending key.
+  void Validate() const;
+};
+
+}  // namespace mv

@@ -1,0 +1,49 @@
+// The HTTP/1.1 server (Boost.Beast behind this interface; C++20 coroutines
+// on I/O threads). Handlers run on an I/O thread and must return quickly:
+// anything slow (models, upstream calls) goes to a compute pool and completes
+// the Responder from there.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "server/http-types.h"
+
+namespace mv {
+
+using HttpHandler = std::function<void(std::shared_ptr<HttpRequest>, std::shared_ptr<Responder>)>;
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 = pick a free port
+  int io_threads = 1;
+  std::size_t max_body_bytes = 40u << 20;
+  int idle_timeout_s = 60;
+};
+
+class HttpServer {
+ public:
+  explicit HttpServer(HttpServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Exact path match; register before Start(). A path ending in "/*"
+  // matches that prefix.
+  void Route(const std::string& method, const std::string& path, HttpHandler handler);
+  // Binds and starts the I/O threads; throws mv::Error if the port is taken.
+  void Start();
+  int port() const;
+  // Stops accepting, closes connections, joins threads. Idempotent.
+  void Stop();
+  // Blocks until Stop() is called (from a signal handler thread, say).
+  void Wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mv

@@ -1,0 +1,1 @@
+#include "server/http-types.h"

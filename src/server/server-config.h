@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace mv {
+
+struct ServerConfig {
+  std::string host = "0.0.0.0";
+  int port = 8001;
+  int io_threads = 1;
+  // Threads that run models; 0 = one per core.
+  int compute_threads = 0;
+  // Largest request body accepted (base64 inflates audio by 4/3).
+  std::size_t max_body_bytes = 40u << 20;
+  // A client that sends nothing for this long is dropped.
+  int idle_timeout_s = 60;
+
+  void Validate() const;
+  std::string ToString() const;
+};
+
+}  // namespace mv

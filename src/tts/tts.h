@@ -1,0 +1,45 @@
+// Text-to-speech engine interface. A Tts object is shared by all requests;
+// Synthesize() may be called from several threads (engines whose library is
+// not thread-safe serialise internally and say so).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audio/audio-buffer.h"
+#include "common/cancel-token.h"
+#include "tts/tts-config.h"
+
+namespace mv {
+
+struct TtsRequest {
+  std::string text;
+  std::string language;  // "en", "zh", ...; empty = the engine's configured language
+  std::string voice;     // empty = the engine's configured voice
+};
+
+// Receives audio as it is produced. Return false to stop synthesis early.
+using TtsChunkCallback =
+    std::function<bool(const float* samples, std::size_t count, int sample_rate)>;
+
+class Tts {
+ public:
+  virtual ~Tts() = default;
+  // Streams audio through `on_chunk`, in order. Throws mv::Error on failure;
+  // kCancelled when `cancel` fires or the callback returns false.
+  virtual void Synthesize(const TtsRequest& request, const CancelToken& cancel,
+                          const TtsChunkCallback& on_chunk) = 0;
+  virtual std::vector<std::string> Voices() const = 0;
+
+  // Convenience: collects all chunks into one buffer.
+  AudioBuffer SynthesizeAll(const TtsRequest& request, const CancelToken& cancel = {});
+};
+
+// Factory keyed by config.engine; an empty engine routes by language
+// (flite for English, espeak-ng for Mandarin and the rest).
+std::unique_ptr<Tts> CreateTts(const TtsConfig& config);
+
+}  // namespace mv
