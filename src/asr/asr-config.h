@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace mv {
 
@@ -15,6 +16,8 @@ struct AsrConfig {
   // Throws mv::Error naming the offending key (e.g. "asr.pool_size").
   void Validate() const;
   std::string ToString() const;
+  // Values CreateAsr() accepts for `engine`.
+  static const std::vector<std::string>& KnownEngines();
 };
 
 }  // namespace mv

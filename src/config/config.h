@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "asr/asr-config.h"
 #include "audio/audio-config.h"
@@ -28,8 +29,12 @@ struct Config {
   VoiceprintConfig voiceprint;
   PipelineConfig pipeline;
   std::string source;  // where it came from, for messages
+  // Notes from loading (ignored keys of the original format, ...). LoadConfig
+  // has already logged them; `config check` prints them again.
+  std::vector<std::string> warnings;
 
-  // Validates every section; throws mv::Error naming the offending key.
+  // Validates every section; throws mv::Error (kInvalidInput, "bad_config")
+  // whose message starts "config: " and names the offending key.
   void Validate() const;
 };
 

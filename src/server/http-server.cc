@@ -1,1 +1,378 @@
+// HTTP/1.1 over Boost.Beast with one coroutine per connection. The rest of
+// the code sees only http-types.h: Beast stays in this translation unit.
 #include "server/http-server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "common/error.h"
+#include "server/response-queue.h"
+
+namespace mv {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
+
+struct RouteEntry {
+  std::string method;
+  std::string path;
+  bool prefix = false;
+  HttpHandler handler;
+};
+
+// What a handler holds. Dropping it without completing answers 500, so a
+// forgotten code path can never leave a client hanging.
+class QueueResponder final : public Responder {
+ public:
+  explicit QueueResponder(std::shared_ptr<ResponseQueue> queue) : queue_(std::move(queue)) {
+    queue_->SetCancel(cancel_);
+  }
+  ~QueueResponder() override {
+    if (!queue_->completed())
+      queue_->Push(ResponseEvent::Full(
+          HttpResponse::Error(500, "internal_error", "no_response", "handler gave no response")));
+  }
+  void Send(HttpResponse response) override { queue_->Push(ResponseEvent::Full(std::move(response))); }
+  void StartStream(int status, std::string content_type,
+                   std::vector<std::pair<std::string, std::string>> headers) override {
+    queue_->Push(ResponseEvent::Head(status, std::move(content_type), std::move(headers)));
+  }
+  bool Write(std::string chunk) override {
+    if (cancel_.IsCancelled()) return false;
+    if (!chunk.empty()) queue_->Push(ResponseEvent::Chunk(std::move(chunk)));
+    return true;
+  }
+  void End() override { queue_->Push(ResponseEvent::End()); }
+  std::size_t Pending() const override { return queue_->pending_bytes(); }
+
+ private:
+  std::shared_ptr<ResponseQueue> queue_;
+};
+
+HttpResponse ErrorFor(int status, std::string_view code, std::string_view message) {
+  const char* type = status == 413 ? "too_large"
+                     : status == 404 ? "not_found"
+                     : status == 405 ? "method_not_allowed"
+                                     : "invalid_request_error";
+  return HttpResponse::Error(status, type, code, message);
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpServerOptions options;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<RouteEntry> routes;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopped{false};
+  std::mutex stop_mutex;  // guards stop_cv waiting in Wait()
+  std::condition_variable stop_cv;
+  std::atomic<int> bound_port{0};
+
+  explicit Impl(HttpServerOptions o) : options(std::move(o)) {}
+
+  const RouteEntry* Find(const HttpRequest& req, bool* path_known) const {
+    *path_known = false;
+    for (const auto& r : routes) {
+      bool match = r.prefix ? req.path.starts_with(r.path) : req.path == r.path;
+      if (!match) continue;
+      *path_known = true;
+      if (r.method == req.method) return &r;
+    }
+    return nullptr;
+  }
+
+  awaitable<void> Accept() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
+      if (ec) {
+        if (ec == asio::error::operation_aborted || stopped) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto strand = asio::make_strand(ioc);
+      asio::co_spawn(strand, Session(beast::tcp_stream(std::move(socket))), asio::detached);
+    }
+  }
+
+  static std::shared_ptr<HttpRequest> ToRequest(http::request<http::string_body>& msg,
+                                                const std::string& remote, std::string* error) {
+    auto req = std::make_shared<HttpRequest>();
+    req->method = std::string(msg.method_string());
+    req->target = std::string(msg.target());
+    auto url = boost::urls::parse_origin_form(req->target);
+    if (!url) {
+      *error = "malformed request target";
+      return nullptr;
+    }
+    req->path = std::string(url->path());
+    for (auto param : url->params()) req->query[std::string(param.key)] = std::string(param.value);
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req->headers[name] = std::string(field.value());
+    }
+    req->body = std::move(msg.body());
+    req->remote = remote;
+    return req;
+  }
+
+  static awaitable<bool> WriteFull(beast::tcp_stream& stream, const HttpResponse& r,
+                                   bool keep_alive, int idle_timeout_s) {
+    http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
+    res.set(http::field::server, "mirrorvox");
+    res.set(http::field::content_type, r.content_type);
+    res.set(http::field::access_control_allow_origin, "*");
+    for (const auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(keep_alive);
+    res.body() = r.body;
+    res.prepare_payload();
+    stream.expires_after(std::chrono::seconds(idle_timeout_s));
+    auto [ec, n] = co_await http::async_write(stream, res, kNoThrow);
+    stream.expires_never();
+    co_return !ec;
+  }
+
+  // Drains the handler's events to the socket until the response is complete.
+  awaitable<bool> Respond(beast::tcp_stream& stream, std::shared_ptr<ResponseQueue> queue,
+                          bool keep_alive) {
+    bool streaming = false;
+    for (;;) {
+      auto events = co_await queue->Next();
+      if (events.empty()) co_return false;  // the client left
+      for (auto& ev : events) {
+        switch (ev.kind) {
+          case ResponseEvent::kFull:
+            if (streaming) {  // an error after the head: all we can do is cut the stream
+              co_return false;
+            }
+            co_return co_await WriteFull(stream, ev.response, keep_alive, options.idle_timeout_s);
+          case ResponseEvent::kHead: {
+            http::response<http::empty_body> res{static_cast<http::status>(ev.response.status),
+                                                 11};
+            res.set(http::field::server, "mirrorvox");
+            res.set(http::field::content_type, ev.response.content_type);
+            res.set(http::field::cache_control, "no-cache");
+            res.set(http::field::access_control_allow_origin, "*");
+            res.set("X-Accel-Buffering", "no");
+            for (const auto& [k, v] : ev.response.headers) res.set(k, v);
+            res.keep_alive(keep_alive);
+            res.chunked(true);
+            http::response_serializer<http::empty_body> sr{res};
+            stream.expires_after(std::chrono::seconds(options.idle_timeout_s));
+            auto [ec, n] = co_await http::async_write_header(stream, sr, kNoThrow);
+            stream.expires_never();
+            if (ec) co_return false;
+            streaming = true;
+            break;
+          }
+          case ResponseEvent::kChunk: {
+            stream.expires_after(std::chrono::seconds(options.idle_timeout_s));
+            auto [ec, n] = co_await asio::async_write(
+                stream, http::make_chunk(asio::buffer(ev.data)), kNoThrow);
+            stream.expires_never();
+            queue->Written(ev.data.size());
+            if (ec) co_return false;
+            break;
+          }
+          case ResponseEvent::kEnd: {
+            stream.expires_after(std::chrono::seconds(options.idle_timeout_s));
+            auto [ec, n] = co_await asio::async_write(stream, http::make_chunk_last(), kNoThrow);
+            stream.expires_never();
+            co_return !ec;
+          }
+        }
+      }
+    }
+  }
+
+  // Reads while a response is being produced: EOF or an error means the
+  // client left, so the handler's work is cancelled. Pipelined bytes are kept.
+  static awaitable<void> WatchDisconnect(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                         std::shared_ptr<ResponseQueue> queue) {
+    for (;;) {
+      auto [ec, n] = co_await stream.socket().async_read_some(buffer.prepare(4096), kNoThrow);
+      if (ec == asio::error::operation_aborted) co_return;  // response finished first
+      if (ec) {
+        // A finished response needs nobody to wait for: EOF then is only a
+        // half-close after the last request.
+        if (!queue->completed()) queue->CancelHandler();
+        // Stay pending: finishing would cancel Respond() (operator||), which
+        // ends by itself once the queue is cancelled or drained.
+        asio::steady_timer never(co_await asio::this_coro::executor,
+                                 asio::steady_timer::time_point::max());
+        co_await never.async_wait(kNoThrow);
+        co_return;
+      }
+      buffer.commit(n);
+      if (buffer.size() > (1u << 20)) {  // a client pushing data it will never have answered
+        queue->CancelHandler();
+      }
+    }
+  }
+
+  awaitable<void> Session(beast::tcp_stream stream) {
+    beast::flat_buffer buffer;
+    std::string remote;
+    {
+      boost::system::error_code ec;
+      auto ep = stream.socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
+    }
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(options.max_body_bytes);
+      parser.header_limit(64 * 1024);
+      stream.expires_after(std::chrono::seconds(options.idle_timeout_s));
+      auto [ec, n] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+      stream.expires_never();
+      if (ec == http::error::end_of_stream || ec == asio::error::eof) break;
+      if (ec == http::error::body_limit || ec == http::error::buffer_overflow ||
+          ec == http::error::header_limit) {
+        co_await WriteFull(stream,
+                           ErrorFor(413, "body_too_large",
+                                    "request body is larger than server.max_body_bytes (" +
+                                        std::to_string(options.max_body_bytes) + " bytes)"),
+                           false, options.idle_timeout_s);
+        break;
+      }
+      if (ec) {
+        if (ec != beast::error::timeout && ec != asio::error::connection_reset &&
+            ec != http::error::partial_message && ec != asio::error::operation_aborted)
+          co_await WriteFull(stream, ErrorFor(400, "bad_request", "malformed HTTP request: " + ec.message()),
+                             false, options.idle_timeout_s);
+        break;
+      }
+      auto msg = parser.release();
+      bool keep_alive = msg.keep_alive();
+      std::string error;
+      auto req = ToRequest(msg, remote, &error);
+      if (!req) {
+        co_await WriteFull(stream, ErrorFor(400, "bad_target", error), false,
+                           options.idle_timeout_s);
+        break;
+      }
+      if (req->method == "OPTIONS") {  // CORS preflight for browser clients on other origins
+        HttpResponse r;
+        r.status = 204;
+        r.content_type = "text/plain";
+        r.headers = {{"Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"},
+                     {"Access-Control-Allow-Headers", "*"},
+                     {"Access-Control-Max-Age", "86400"}};
+        if (!co_await WriteFull(stream, r, keep_alive, options.idle_timeout_s)) break;
+        continue;
+      }
+      bool path_known = false;
+      const RouteEntry* route = Find(*req, &path_known);
+      if (!route) {
+        auto r = path_known ? ErrorFor(405, "method_not_allowed",
+                                       req->method + " is not allowed on " + req->path)
+                            : ErrorFor(404, "not_found", "no route for " + req->path);
+        if (!co_await WriteFull(stream, r, keep_alive, options.idle_timeout_s)) break;
+        if (!keep_alive) break;
+        continue;
+      }
+      auto queue = std::make_shared<ResponseQueue>(co_await asio::this_coro::executor);
+      {
+        auto responder = std::make_shared<QueueResponder>(queue);
+        try {
+          route->handler(req, responder);
+        } catch (const Error& e) {
+          responder->Send(HttpResponse::Error(e.HttpStatus(), Error::KindName(e.kind()), e.code(),
+                                              e.what()));
+        } catch (const std::exception& e) {
+          spdlog::error("{} {}: {}", req->method, req->path, e.what());
+          responder->Send(HttpResponse::Error(500, "internal_error", "exception", e.what()));
+        }
+      }
+      auto result = co_await (Respond(stream, queue, keep_alive) ||
+                              WatchDisconnect(stream, buffer, queue));
+      bool ok = result.index() == 0 && std::get<0>(result);
+      // Respond() wins unless the client left; then the result is moot.
+      if (queue->handler_cancelled()) ok = false;
+      if (!ok || !keep_alive) break;
+    }
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream.socket().close(ec);
+  }
+};
+
+HttpServer::HttpServer(HttpServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Route(const std::string& method, const std::string& path, HttpHandler handler) {
+  RouteEntry e{method, path, false, std::move(handler)};
+  if (path.ends_with("/*")) {
+    e.prefix = true;
+    e.path = path.substr(0, path.size() - 1);
+  }
+  impl_->routes.push_back(std::move(e));
+}
+
+void HttpServer::Start() {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec)
+    throw Error(ErrorKind::kInvalidInput, "bad_host",
+                "server.host: '" + impl_->options.host + "' is not an IP address");
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(impl_->options.port));
+  auto& acc = impl_->acceptor;
+  acc.open(endpoint.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(endpoint, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw Error(ErrorKind::kUnavailable, "bind_failed",
+                "cannot listen on " + impl_->options.host + ":" +
+                    std::to_string(impl_->options.port) + ": " + ec.message());
+  impl_->bound_port = acc.local_endpoint().port();
+  asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
+  int n = std::max(1, impl_->options.io_threads);
+  for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+}
+
+int HttpServer::port() const { return impl_->bound_port; }
+
+void HttpServer::Stop() {
+  if (impl_->stopped.exchange(true)) return;
+  asio::post(impl_->ioc, [this] {
+    boost::system::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads)
+    if (t.joinable()) t.join();
+  {
+    std::lock_guard lock(impl_->stop_mutex);
+  }
+  impl_->stop_cv.notify_all();
+}
+
+void HttpServer::Wait() {
+  std::unique_lock lock(impl_->stop_mutex);
+  impl_->stop_cv.wait(lock, [this] { return impl_->stopped.load(); });
+}
+
+}  // namespace mv

@@ -38,8 +38,11 @@ struct TtsConfig {
   std::map<std::string, RefAudio> extra_ref_audio;
   GptSovitsConfig gpt_sovits;
 
+  // Throws mv::Error naming the offending key (e.g. "tts.voice").
   void Validate() const;
   std::string ToString() const;
+  // Values CreateTts() accepts for `engine` ("" = route by language).
+  static const std::vector<std::string>& KnownEngines();
 };
 
 }  // namespace mv

@@ -15,10 +15,20 @@
 
 namespace mv {
 
+// Whose voice to speak in: a reference clip (+ its transcript) for cloning
+// engines, or the target of voice matching for the embedded ones.
+struct VoiceReference {
+  std::string id;          // stable key for per-voice caches (e.g. hash of the audio)
+  std::string wav_path;    // on disk, when the engine reads files
+  std::string transcript;  // what the clip says ("" = unknown)
+  std::shared_ptr<const AudioBuffer> audio;  // decoded clip, when in memory
+};
+
 struct TtsRequest {
   std::string text;
   std::string language;  // "en", "zh", ...; empty = the engine's configured language
   std::string voice;     // empty = the engine's configured voice
+  std::shared_ptr<const VoiceReference> reference;  // null = the plain voice
 };
 
 // Receives audio as it is produced. Return false to stop synthesis early.

@@ -1,0 +1,58 @@
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "app/commands.h"
+#include "common/error.h"
+#include "config/config-loader.h"
+#include "server/http-server.h"
+#include "server/routes/route-util.h"
+
+namespace mv {
+
+int RunServe(const ServeOptions& options) {
+  // Signals are taken synchronously by one thread, so every other thread
+  // (I/O, compute) never sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  ServerContext ctx;
+  try {
+    ctx.config = LoadConfig(options.config_path);
+    if (!options.host.empty()) ctx.config.server.host = options.host;
+    if (options.port >= 0) ctx.config.server.port = options.port;
+    spdlog::info("loading engines: asr={} tts={}", ctx.config.asr.engine,
+                 ctx.config.tts.engine.empty() ? "auto" : ctx.config.tts.engine);
+    ctx.asr = CreateAsr(ctx.config.asr);
+    ctx.tts = CreateTts(ctx.config.tts);
+    ctx.compute = std::make_unique<ThreadPool>(ctx.config.server.compute_threads);
+
+    HttpServerOptions http;
+    http.host = ctx.config.server.host;
+    http.port = ctx.config.server.port;
+    http.io_threads = ctx.config.server.io_threads;
+    http.max_body_bytes = ctx.config.server.max_body_bytes;
+    http.idle_timeout_s = ctx.config.server.idle_timeout_s;
+    HttpServer server(http);
+    RegisterHealthRoutes(server, ctx);
+    RegisterMoeChatRoutes(server, ctx);
+    server.Start();
+    spdlog::info("listening on http://{}:{}", http.host, server.port());
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: shutting down", sig);
+    server.Stop();
+  } catch (const Error& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace mv

@@ -1,0 +1,33 @@
+// Subcommands of the mirrorvox binary. Each returns the process exit code.
+#pragma once
+
+#include <string>
+
+namespace mv {
+
+struct ServeOptions {
+  std::string config_path;
+  std::string host;  // overrides server.host when set
+  int port = -1;     // overrides server.port when >= 0 (0 = any free port)
+};
+int RunServe(const ServeOptions& options);
+
+struct TranscribeOptions {
+  std::string config_path;
+  std::string file;
+  std::string language = "en";
+};
+int RunTranscribe(const TranscribeOptions& options);
+
+struct SayOptions {
+  std::string config_path;
+  std::string text;
+  std::string output;
+  std::string language = "en";
+  std::string voice;
+};
+int RunSay(const SayOptions& options);
+
+int RunConfigCheck(const std::string& config_path);
+
+}  // namespace mv

@@ -1,0 +1,79 @@
+// The LLM engine interface: one shared object streams many conversations at
+// once. The only engine today is "openai" (any OpenAI-compatible
+// /chat/completions server, with failover across endpoints).
+//
+// Threading: StreamChat returns at once; on_delta and on_done run on a
+// network thread, serialized per call: hand work off, never block there.
+// on_done runs exactly once per call (success, failure or cancel), after the
+// last on_delta; on the calling thread when the call fails before any
+// request (no endpoint configured).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/cancel-token.h"
+#include "common/error.h"
+#include "llm/llm-config.h"
+
+namespace mv {
+
+class HttpClient;
+
+struct ChatMessage {
+  std::string role;  // "system", "user", "assistant"
+  std::string content;
+};
+
+// Per-call overrides of LlmConfig; unset fields use the config.
+struct ChatOptions {
+  std::optional<std::string> system_prompt;  // "" sends none
+  std::optional<double> temperature;
+  std::optional<int> max_tokens;
+};
+
+struct LlmResult {
+  std::optional<Error> error;  // unset on success
+  std::string text;            // exactly what on_delta delivered, in order
+  std::string finish_reason;   // "stop", "length", ... ("" on failure)
+  int endpoint = -1;           // index into LlmConfig::endpoints that answered last
+  std::string endpoint_url;    // its chat/completions URL
+  std::string model;           // as the server named it
+  int failovers = 0;           // times the next endpoint took over
+  std::vector<std::string> failures;  // why each abandoned attempt failed
+  double first_token_ms = -1;         // call start -> first delivered text; -1 = none
+  double total_ms = 0;
+  int reasoning_chunks = 0;  // thinking deltas received and never delivered
+
+  bool ok() const { return !error.has_value(); }
+};
+
+using LlmDeltaFn = std::function<void(std::string_view text)>;
+using LlmDoneFn = std::function<void(LlmResult result)>;
+
+class Llm {
+ public:
+  virtual ~Llm() = default;
+
+  // Streams one assistant reply to `messages` (the history, oldest first).
+  // Cancelling `cancel` closes the upstream connection at once; on_done then
+  // reports kCancelled.
+  virtual void StreamChat(std::vector<ChatMessage> messages, ChatOptions options,
+                          CancelToken cancel, LlmDeltaFn on_delta, LlmDoneFn on_done) = 0;
+
+  // Blocking form (waits for on_done) for compute threads and tools.
+  LlmResult Chat(std::vector<ChatMessage> messages, ChatOptions options = {},
+                 CancelToken cancel = {}, LlmDeltaFn on_delta = nullptr);
+
+  // Factory keyed by engine name. `client` carries the requests; null gives
+  // the engine its own. Throws Error(kInvalidInput) for an unknown engine.
+  static std::unique_ptr<Llm> Create(const std::string& engine, const LlmConfig& config,
+                                     std::shared_ptr<HttpClient> client = nullptr);
+  static std::vector<std::string> Engines();
+};
+
+}  // namespace mv

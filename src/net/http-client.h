@@ -1,0 +1,97 @@
+// HTTP/1.1 client for upstream engines (LLM, remote TTS/ASR): http:// and
+// https://, streaming bodies, per-phase timeouts, cancellation that closes
+// the socket at once. Boost.Beast stays inside http-client.cc.
+//
+// Threading: requests run on the client's own I/O threads. Callbacks of one
+// request are serialized and run on an I/O thread: keep them short, never
+// block in them, and never call Fetch() from them.
+// Ownership: destroying the client cancels every request in flight (each
+// still gets its on_complete) and joins the I/O threads.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/cancel-token.h"
+#include "common/error.h"
+
+namespace mv {
+
+struct ClientRequest {
+  std::string method = "GET";
+  std::string url;  // http://host[:port]/path?query or https://...
+  // Sent as given; Host, Content-Length and User-Agent are added when absent.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // 0 disables a timeout.
+  int connect_timeout_ms = 10000;     // DNS + TCP connect + TLS handshake
+  int first_byte_timeout_ms = 30000;  // request written -> response head read
+  int idle_timeout_ms = 60000;        // longest silence between body bytes
+  std::size_t max_body_bytes = 64u << 20;  // 0 = unlimited; over it fails kTooLarge
+  // https only: false accepts any certificate (self-signed local servers).
+  bool verify_tls = true;
+  // https only: PEM file of extra trusted CAs, on top of the system store.
+  std::string ca_file;
+};
+
+struct ClientResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+
+  // Header value by lower-case name, or "" when absent.
+  std::string Header(std::string_view lower_name) const;
+};
+
+struct ClientCallbacks {
+  // Once, when the status line and headers have arrived.
+  std::function<void(int status, const std::map<std::string, std::string>& headers)> on_head;
+  // Body bytes as they arrive (chunked encoding already removed).
+  std::function<void(std::string_view data)> on_data;
+  // Exactly once: nullopt after a complete body, else why it failed.
+  // Error kinds: kInvalidInput (bad URL), kUnavailable (DNS, connect, TLS),
+  // kTimeout, kCancelled, kTooLarge, kUpstream (connection lost mid-way).
+  std::function<void(std::optional<Error> error)> on_complete;
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(int io_threads = 1);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // A process-wide client with two I/O threads, created on first use.
+  static HttpClient& Shared();
+
+  // Starts a request and returns at once. Cancelling `cancel` closes the
+  // connection immediately; on_complete then reports kCancelled and no
+  // on_data follows the cancel.
+  void Stream(ClientRequest request, CancelToken cancel, ClientCallbacks callbacks);
+
+  // Blocking form for compute threads: the whole body, up to
+  // request.max_body_bytes. Any status is returned; transport failures throw
+  // mv::Error (kinds as in ClientCallbacks::on_complete).
+  ClientResponse Fetch(const ClientRequest& request, const CancelToken& cancel = CancelToken());
+
+  // Runs `fn` on an I/O thread after `delay_ms`, unless the client is
+  // destroyed first. For deadlines only the caller's protocol knows (e.g. an
+  // LLM's first token).
+  void RunAfter(int delay_ms, std::function<void()> fn);
+
+  // Requests in flight (for tests and stats).
+  int active() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace mv

@@ -1,0 +1,195 @@
+#include "pipeline/tts-fanout.h"
+
+#include <spdlog/spdlog.h>
+
+namespace mv {
+
+std::shared_ptr<TtsFanout> TtsFanout::Create(Tts& tts, ThreadPool& pool, int parallelism,
+                                             CancelToken cancel, TtsFanoutCallbacks callbacks) {
+  auto f = std::shared_ptr<TtsFanout>(
+      new TtsFanout(tts, pool, parallelism, std::move(cancel), std::move(callbacks)));
+  // Cancellation must finish the fan-out even if no job is left to notice it.
+  f->cancel_.OnCancel([weak = std::weak_ptr<TtsFanout>(f)] {
+    if (auto self = weak.lock()) self->Pump();
+  });
+  return f;
+}
+
+TtsFanout::TtsFanout(Tts& tts, ThreadPool& pool, int parallelism, CancelToken cancel,
+                     TtsFanoutCallbacks callbacks)
+    : tts_(tts),
+      pool_(pool),
+      parallelism_(std::max(1, parallelism)),
+      cancel_(std::move(cancel)),
+      callbacks_(std::move(callbacks)) {}
+
+int TtsFanout::retries() const {
+  std::lock_guard lock(mutex_);
+  return retries_;
+}
+
+void TtsFanout::Add(int index, TtsRequest request) {
+  std::vector<int> to_start;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_ || index != base_ + static_cast<int>(slots_.size())) {
+      spdlog::error("tts fan-out: segment {} added out of order or after Close()", index);
+      return;
+    }
+    Slot slot;
+    slot.request = std::move(request);
+    slots_.push_back(std::move(slot));
+    StartMoreLocked(&to_start);
+  }
+  for (int i : to_start) Launch(i);
+}
+
+void TtsFanout::Close() {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  Pump();
+}
+
+void TtsFanout::StartMoreLocked(std::vector<int>* to_start) {
+  if (cancel_.IsCancelled()) return;
+  while (running_ < parallelism_ && next_to_start_ < base_ + static_cast<int>(slots_.size())) {
+    Slot& slot = slots_[next_to_start_ - base_];
+    slot.running = true;
+    ++running_;
+    to_start->push_back(next_to_start_++);
+  }
+}
+
+void TtsFanout::Launch(int index) {
+  pool_.Post([self = shared_from_this(), index] { self->RunJob(index); });
+}
+
+void TtsFanout::RunJob(int index) {
+  TtsRequest request;
+  std::size_t skip = 0;
+  {
+    std::lock_guard lock(mutex_);
+    Slot& slot = slots_[index - base_];
+    request = slot.request;
+    skip = slot.skip;
+    ++slot.attempts;
+  }
+  std::optional<Error> error;
+  bool first_chunk = true;
+  try {
+    if (cancel_.IsCancelled()) throw Error(ErrorKind::kCancelled, "cancelled", "turn cancelled");
+    tts_.Synthesize(request, cancel_, [&](const float* samples, std::size_t n, int rate) {
+      if (cancel_.IsCancelled()) return false;
+      {
+        std::lock_guard lock(mutex_);
+        Slot& slot = slots_[index - base_];
+        if (first_chunk) slot.sample_rate = rate;
+        first_chunk = false;
+        // A retry repeats what the failed attempt already streamed: skip it.
+        std::size_t drop = std::min(skip, n);
+        skip -= drop;
+        slot.samples.insert(slot.samples.end(), samples + drop, samples + n);
+      }
+      if (index == head_) Pump();  // stream the head segment as it grows
+      return true;
+    });
+  } catch (const Error& e) {
+    error = e;
+  } catch (const std::exception& e) {
+    error = Error(ErrorKind::kInternal, "tts_failed", e.what());
+  }
+
+  std::vector<int> to_start;
+  bool retry = false;
+  {
+    std::lock_guard lock(mutex_);
+    Slot& slot = slots_[index - base_];
+    if (error && error->kind() != ErrorKind::kCancelled && slot.attempts < 2 &&
+        !cancel_.IsCancelled()) {
+      // Keep what was already emitted; the retry skips that many samples.
+      slot.skip = slot.emitted;
+      slot.samples.resize(slot.emitted);
+      ++retries_;
+      retry = true;
+      spdlog::warn("tts segment {} failed ({}), retrying", index, error->what());
+    } else {
+      slot.running = false;
+      slot.done = true;
+      if (error) {
+        slot.failed = true;
+        slot.error = *error;
+      }
+      --running_;
+      StartMoreLocked(&to_start);
+    }
+  }
+  if (retry) {
+    Launch(index);  // back of the pool's queue: likely another worker thread
+    return;
+  }
+  for (int i : to_start) Launch(i);
+  Pump();
+}
+
+void TtsFanout::Pump() {
+  std::lock_guard emit(emit_mutex_);
+  for (;;) {
+    std::vector<float> fresh;
+    int rate = 0;
+    int index = -1;
+    bool segment_done = false, failed = false, finish = false, cancelled = cancel_.IsCancelled();
+    std::optional<Error> error;
+    AudioBuffer whole;
+    {
+      std::lock_guard lock(mutex_);
+      if (finished_) return;
+      if (cancelled) {
+        // Running jobs see the token and end; nothing more is emitted.
+        if (running_ > 0) return;
+        finished_ = finish = true;
+      } else if (head_ >= base_ + static_cast<int>(slots_.size())) {
+        if (closed_ && running_ == 0) finished_ = finish = true;
+        else return;
+      } else {
+        Slot& slot = slots_[head_ - base_];
+        index = head_;
+        rate = slot.sample_rate;
+        if (slot.samples.size() > slot.emitted) {
+          fresh.assign(slot.samples.begin() + static_cast<std::ptrdiff_t>(slot.emitted),
+                       slot.samples.end());
+          slot.emitted = slot.samples.size();
+        }
+        if (slot.done) {
+          segment_done = true;
+          failed = slot.failed;
+          error = slot.error;
+          whole.samples = std::move(slot.samples);
+          whole.sample_rate = slot.sample_rate;
+          ++head_;
+          slots_.pop_front();  // emitted: free its audio
+          ++base_;
+        } else if (fresh.empty()) {
+          return;  // head still synthesising and nothing new
+        }
+      }
+    }
+    if (finish) {
+      if (callbacks_.on_finished) callbacks_.on_finished(cancelled);
+      return;
+    }
+    if (!fresh.empty() && callbacks_.on_audio)
+      callbacks_.on_audio(index, fresh.data(), fresh.size(), rate);
+    if (segment_done) {
+      if (failed) {
+        if (callbacks_.on_segment_failed) callbacks_.on_segment_failed(index, *error);
+      } else if (callbacks_.on_segment_done) {
+        callbacks_.on_segment_done(index, whole);
+      }
+    }
+  }
+}
+
+}  // namespace mv
+

@@ -1,0 +1,85 @@
+// Synthesises one answer's segments in parallel on the compute pool (at most
+// `parallelism` at once) and emits their audio strictly in order: the head
+// segment streams chunk by chunk as it is produced, and every later segment
+// is released the moment it and all before it are ready. A failed segment is
+// retried once, then reported; never dropped silently.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "common/cancel-token.h"
+#include "common/error.h"
+#include "common/thread-pool.h"
+#include "tts/tts.h"
+
+namespace mv {
+
+struct TtsFanoutCallbacks {
+  // All callbacks of one fan-out are serialised and come in segment order.
+  // Audio of the head segment as it is produced.
+  std::function<void(int index, const float* samples, std::size_t count, int rate)> on_audio;
+  // A segment is complete; `audio` holds all of it.
+  std::function<void(int index, const AudioBuffer& audio)> on_segment_done;
+  // A segment failed twice; the answer goes on with the next one.
+  std::function<void(int index, const Error& error)> on_segment_failed;
+  // Closed and every segment emitted (or cancelled). Called exactly once.
+  std::function<void(bool cancelled)> on_finished;
+};
+
+class TtsFanout : public std::enable_shared_from_this<TtsFanout> {
+ public:
+  static std::shared_ptr<TtsFanout> Create(Tts& tts, ThreadPool& pool, int parallelism,
+                                           CancelToken cancel, TtsFanoutCallbacks callbacks);
+
+  // Segment `index` values must be 0, 1, 2, ... in Add() order.
+  void Add(int index, TtsRequest request);
+  // No more segments will be added.
+  void Close();
+
+  int retries() const;
+
+ private:
+  struct Slot {
+    TtsRequest request;
+    std::vector<float> samples;
+    int sample_rate = 0;
+    std::size_t emitted = 0;  // samples of this slot already passed to on_audio
+    std::size_t skip = 0;     // samples a retry must drop (already emitted)
+    bool running = false, done = false, failed = false;
+    int attempts = 0;
+    std::optional<Error> error;
+  };
+
+  TtsFanout(Tts& tts, ThreadPool& pool, int parallelism, CancelToken cancel,
+            TtsFanoutCallbacks callbacks);
+  void StartMoreLocked(std::vector<int>* to_start);
+  void Launch(int index);
+  void RunJob(int index);
+  void Pump();
+
+  Tts& tts_;
+  ThreadPool& pool_;
+  const int parallelism_;
+  CancelToken cancel_;
+  TtsFanoutCallbacks callbacks_;
+
+  mutable std::mutex mutex_;  // guards slots_, base_, running_, closed_, finished_, retries_
+  std::deque<Slot> slots_;  // index i lives at slots_[i - base_]
+  int base_ = 0;            // index of slots_.front()
+  std::atomic<int> head_{0};  // next index to emit (read unlocked by jobs)
+  int next_to_start_ = 0;
+  int running_ = 0;
+  bool closed_ = false;
+  bool finished_ = false;
+  int retries_ = 0;
+  std::mutex emit_mutex_;  // serialises callbacks so they come in order, one at a time
+};
+
+}  // namespace mv

@@ -1,0 +1,47 @@
+#include "voice/voiceprint-config.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "common/error.h"
+
+namespace mv {
+namespace {
+
+[[noreturn]] void Invalid(const std::string& message) {
+  throw Error(ErrorKind::kInvalidInput, "bad_config", message);
+}
+
+}  // namespace
+
+void VoiceprintConfig::Validate() const {
+  // Cosine similarity of speaker embeddings; 0 asks for the encoder's default.
+  if (!std::isfinite(threshold) || threshold < 0.0 || threshold > 1.0) {
+    std::ostringstream got;
+    got << threshold;
+    Invalid("voiceprint.threshold: must be between 0 and 1 (0 = the encoder's default), got " +
+            got.str());
+  }
+  for (std::size_t i = 0; i < owners.size(); ++i) {
+    if (owners[i].empty()) {
+      Invalid("voiceprint.owners[" + std::to_string(i) +
+              "]: must be a path to an enrolment audio file, got an empty string");
+    }
+  }
+  if (enabled && owners.empty()) {
+    Invalid(
+        "voiceprint.owners: must list at least one enrolment audio file when "
+        "voiceprint.enabled is true");
+  }
+}
+
+std::string VoiceprintConfig::ToString() const {
+  std::ostringstream os;
+  os << "VoiceprintConfig(enabled=" << (enabled ? "true" : "false") << ", threshold=" << threshold
+     << ", owners=[";
+  for (std::size_t i = 0; i < owners.size(); ++i) os << (i ? ", " : "") << '"' << owners[i] << '"';
+  os << "])";
+  return os.str();
+}
+
+}  // namespace mv

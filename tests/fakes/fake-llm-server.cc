@@ -1,0 +1,428 @@
+#include "fakes/fake-llm-server.h"
+
+#include <algorithm>
+
+namespace mvtest {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+mv::HttpResponse ErrorJson(int status, const std::string& message, const std::string& type,
+                           const json& code) {
+  json j = {{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}};
+  return mv::HttpResponse::Json(status, j.dump());
+}
+
+long long UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct FakeLlmServer::Plan {
+  int index = 0;  // into requests_
+  std::string id;
+  long long created = 0;
+  std::string model;
+  bool stream = true;
+  bool include_usage = false;
+  std::vector<std::string> tokens;
+  std::string finish = "stop";
+  int prompt_tokens = 0;
+  FakeLlmFault fault = FakeLlmFault::kNone;
+  int fault_after = 0;
+  FakeLlmOptions options;
+};
+
+FakeLlmServer::FakeLlmServer(FakeLlmOptions options) : options_(std::move(options)) {
+  port_ = options_.port;
+  Listen();
+}
+
+FakeLlmServer::~FakeLlmServer() { Shutdown(); }
+
+std::string FakeLlmServer::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_) + "/v1";
+}
+
+void FakeLlmServer::Listen() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = false;
+  }
+  mv::HttpServerOptions o;
+  o.host = options_.host;
+  o.port = port_;
+  o.io_threads = 2;
+  auto server = std::make_unique<mv::HttpServer>(o);
+  auto chat = [this](auto req, auto res) { OnChat(std::move(req), std::move(res)); };
+  server->Route("POST", "/v1/chat/completions", chat);
+  server->Route("POST", "/chat/completions", chat);
+  server->Route("GET", "/v1/models", [this](auto, auto res) {
+    json model = {{"id", options().model},
+                  {"object", "model"},
+                  {"created", UnixNow()},
+                  {"owned_by", "mirrorvox-fake"}};
+    res->Send(mv::HttpResponse::Json(200, json{{"object", "list"}, {"data", {model}}}.dump()));
+  });
+  server->Start();
+  port_ = server->port();
+  server_ = std::move(server);
+}
+
+void FakeLlmServer::Shutdown() {
+  std::vector<Stream> streams;
+  std::vector<std::shared_ptr<mv::Responder>> held;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+    streams.swap(streams_);
+    held.swap(held_);
+  }
+  cv_.notify_all();
+  for (auto& s : streams) s.thread.join();
+  // Responders must go before the server they post to; a dropped stalled
+  // response cuts its connection.
+  held.clear();
+  server_.reset();
+}
+
+void FakeLlmServer::Refuse() { Shutdown(); }
+
+void FakeLlmServer::Resume() {
+  if (!server_) Listen();
+}
+
+FakeLlmOptions FakeLlmServer::options() const {
+  std::lock_guard lock(mutex_);
+  return options_;
+}
+
+void FakeLlmServer::set_options(FakeLlmOptions options) {
+  std::lock_guard lock(mutex_);
+  options.host = options_.host;
+  options.port = options_.port;
+  options_ = std::move(options);
+}
+
+void FakeLlmServer::PushReply(std::string reply) {
+  std::lock_guard lock(mutex_);
+  replies_.push_back(std::move(reply));
+}
+
+void FakeLlmServer::SetReplyFunction(ReplyFn fn) {
+  std::lock_guard lock(mutex_);
+  reply_fn_ = std::move(fn);
+}
+
+FakeLlmServer::ReplyFn FakeLlmServer::EchoLastUser(std::string prefix) {
+  return [prefix](const json& request) {
+    const json& messages = request.at("messages");
+    for (auto it = messages.rbegin(); it != messages.rend(); ++it)
+      if (it->value("role", "") == "user") return prefix + it->value("content", "");
+    return prefix;
+  };
+}
+
+void FakeLlmServer::SetFault(FakeLlmFault fault, int after_tokens, int times) {
+  std::lock_guard lock(mutex_);
+  fault_ = fault;
+  fault_after_ = after_tokens;
+  fault_times_ = fault == FakeLlmFault::kNone ? 0 : times;
+}
+
+std::vector<FakeLlmRequest> FakeLlmServer::requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+int FakeLlmServer::chat_requests() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(std::count_if(requests_.begin(), requests_.end(), [](const auto& r) {
+    return r.path.ends_with("/chat/completions");
+  }));
+}
+
+std::vector<FakeLlmDisconnect> FakeLlmServer::disconnects() const {
+  std::lock_guard lock(mutex_);
+  return disconnects_;
+}
+
+std::optional<Clock::time_point> FakeLlmServer::WaitForDisconnect(int timeout_ms) const {
+  std::unique_lock lock(mutex_);
+  if (!cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                    [&] { return !disconnects_.empty(); }))
+    return std::nullopt;
+  return disconnects_.front().at;
+}
+
+std::vector<std::string> FakeLlmServer::Tokenize(const std::string& text) {
+  std::vector<std::string> tokens;
+  std::string current;
+  auto flush = [&] {
+    if (!current.empty()) tokens.push_back(std::move(current));
+    current.clear();
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    len = std::min(len, text.size() - i);
+    bool space = c == ' ' || c == '\n' || c == '\t';
+    bool wide = len >= 3;  // CJK and friends: one token per character
+    bool in_word = !current.empty() && current.back() != ' ' && current.back() != '\n' &&
+                   current.back() != '\t';
+    if ((space && in_word) || wide) flush();
+    current.append(text, i, len);
+    if (wide) flush();
+    i += len;
+  }
+  flush();
+  return tokens;
+}
+
+void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
+                           std::shared_ptr<mv::Responder> res) {
+  FakeLlmRequest record{req->method, req->path, req->headers,
+                        json::parse(req->body, nullptr, false), Clock::now()};
+  if (record.body.is_discarded()) record.body = nullptr;
+  auto plan = std::make_shared<Plan>();
+  std::string reply;
+  {
+    std::lock_guard lock(mutex_);
+    plan->index = static_cast<int>(requests_.size());
+    requests_.push_back(record);
+    plan->options = options_;
+    if (fault_times_ != 0) {
+      plan->fault = fault_;
+      plan->fault_after = fault_after_;
+      if (fault_times_ > 0 && --fault_times_ == 0) fault_ = FakeLlmFault::kNone;
+    }
+  }
+  const json& body = record.body;
+  if (!body.is_object() || !body.contains("messages") || !body["messages"].is_array()) {
+    res->Send(ErrorJson(400, "'messages' is a required property", "invalid_request_error",
+                        nullptr));
+    return;
+  }
+  switch (plan->fault) {
+    case FakeLlmFault::kHttp500:
+      res->Send(ErrorJson(500, "The server had an error while processing your request.",
+                          "server_error", nullptr));
+      return;
+    case FakeLlmFault::kHttp429:
+      res->Send(ErrorJson(429, "Rate limit reached for requests", "requests",
+                          "rate_limit_exceeded"));
+      return;
+    case FakeLlmFault::kHttp401:
+      res->Send(ErrorJson(401, "Incorrect API key provided.", "invalid_request_error",
+                          "invalid_api_key"));
+      return;
+    case FakeLlmFault::kHttp400:
+      res->Send(ErrorJson(400, "This model's maximum context length is exceeded.",
+                          "invalid_request_error", "context_length_exceeded"));
+      return;
+    case FakeLlmFault::kStallSilent:
+      Hold(plan->index, res);
+      return;
+    default:
+      break;
+  }
+
+  // The reply, and what a prefill (trailing assistant message) changes.
+  json messages = body["messages"];
+  std::string prefill;
+  if (!messages.empty() && messages.back().value("role", "") == "assistant") {
+    prefill = messages.back().value("content", "");
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (!replies_.empty()) {
+      reply = std::move(replies_.front());
+      replies_.pop_front();
+    } else if (reply_fn_) {
+      reply = reply_fn_(body);
+    } else {
+      reply = options_.default_reply;
+    }
+  }
+  if (!prefill.empty() && plan->options.honor_prefill && reply.starts_with(prefill))
+    reply = reply.substr(prefill.size());
+  plan->tokens = Tokenize(reply);
+  if (auto it = body.find("max_tokens"); it != body.end() && it->is_number_integer()) {
+    auto max = it->get<long long>();
+    if (max >= 0 && static_cast<std::size_t>(max) < plan->tokens.size()) {
+      plan->tokens.resize(static_cast<std::size_t>(max));
+      plan->finish = "length";
+    }
+  }
+  for (const auto& m : messages)
+    plan->prompt_tokens += static_cast<int>(Tokenize(m.value("content", "")).size());
+  plan->id = "chatcmpl-fake" + std::to_string(plan->index);
+  plan->created = UnixNow();
+  plan->model = body.value("model", plan->options.model);
+  plan->stream = body.value("stream", false);
+  if (auto so = body.find("stream_options"); so != body.end() && so->is_object())
+    plan->include_usage = so->value("include_usage", false);
+
+  const int index = plan->index;
+  res->cancel().OnCancel([this, index] {
+    std::lock_guard lock(mutex_);
+    disconnects_.push_back({index, Clock::now()});
+    cv_.notify_all();
+  });
+  std::lock_guard lock(mutex_);
+  if (stop_) return;  // shutting down: the dropped responder answers 500
+  std::erase_if(streams_, [](Stream& s) {
+    if (!s.done->load()) return false;
+    s.thread.join();
+    return true;
+  });
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  streams_.push_back({std::thread([this, plan, res, done]() mutable {
+                        Generate(plan, std::move(res));
+                        done->store(true);
+                      }),
+                      done});
+}
+
+void FakeLlmServer::Hold(int index, std::shared_ptr<mv::Responder> res) {
+  std::lock_guard lock(mutex_);
+  res->cancel().OnCancel([this, index] {
+    std::lock_guard lock(mutex_);
+    disconnects_.push_back({index, Clock::now()});
+    cv_.notify_all();
+  });
+  held_.push_back(std::move(res));
+}
+
+bool FakeLlmServer::Sleep(int ms, const mv::Responder& res) {
+  auto until = Clock::now() + std::chrono::milliseconds(ms);
+  std::unique_lock lock(mutex_);
+  // Short slices: a hung-up client is noticed without a callback into here.
+  while (!stop_ && !res.cancel().IsCancelled()) {
+    auto slice = std::min(until, Clock::now() + std::chrono::milliseconds(5));
+    if (cv_.wait_until(lock, slice, [&] { return stop_; })) break;
+    if (Clock::now() >= until) return !res.cancel().IsCancelled();
+  }
+  return false;
+}
+
+std::string FakeLlmServer::Chunk(const Plan& plan, json delta, const char* finish) const {
+  json chunk = {{"id", plan.id},
+                {"object", "chat.completion.chunk"},
+                {"created", plan.created},
+                {"model", plan.model},
+                {"system_fingerprint", "fp_fake"},
+                {"choices",
+                 {{{"index", 0},
+                   {"delta", std::move(delta)},
+                   {"logprobs", nullptr},
+                   {"finish_reason", finish ? json(finish) : json(nullptr)}}}}};
+  return "data: " + chunk.dump() + "\n\n";
+}
+
+void FakeLlmServer::Generate(std::shared_ptr<const Plan> plan, std::shared_ptr<mv::Responder> res) {
+  const FakeLlmOptions& o = plan->options;
+  const int gap_ms = o.tokens_per_s > 0 ? static_cast<int>(1000.0 / o.tokens_per_s) : 0;
+  std::string text;
+  for (const auto& t : plan->tokens) text += t;
+
+  if (!plan->stream) {
+    int total = o.ttft_ms + gap_ms * static_cast<int>(plan->tokens.size());
+    if (!Sleep(total, *res)) return;
+    json j = {{"id", plan->id},
+              {"object", "chat.completion"},
+              {"created", plan->created},
+              {"model", plan->model},
+              {"choices",
+               {{{"index", 0},
+                 {"message", {{"role", "assistant"}, {"content", text}}},
+                 {"logprobs", nullptr},
+                 {"finish_reason", plan->finish}}}},
+              {"usage",
+               {{"prompt_tokens", plan->prompt_tokens},
+                {"completion_tokens", plan->tokens.size()},
+                {"total_tokens", plan->prompt_tokens + plan->tokens.size()}}}};
+    res->Send(mv::HttpResponse::Json(200, j.dump()));
+    return;
+  }
+
+  res->StartStream(200, "text/event-stream");
+  if (plan->fault == FakeLlmFault::kStallAfterHead) {
+    Hold(plan->index, res);
+    return;
+  }
+  if (!Sleep(o.ttft_ms, *res)) return;
+  if (!res->Write(Chunk(*plan, {{"role", "assistant"}, {"content", ""}}, nullptr))) return;
+  for (int i = 0; i < o.reasoning_tokens; ++i) {
+    if (i > 0 && !Sleep(gap_ms, *res)) return;
+    if (!res->Write(Chunk(*plan, {{o.reasoning_field, "thinking" + std::to_string(i) + " "}},
+                          nullptr)))
+      return;
+  }
+  for (std::size_t i = 0; i <= plan->tokens.size(); ++i) {
+    if (plan->fault != FakeLlmFault::kNone && static_cast<int>(i) == plan->fault_after) {
+      switch (plan->fault) {
+        case FakeLlmFault::kErrorEvent:
+          res->Write("data: " +
+                     json{{"error",
+                           {{"message", "The server had an error while processing your request."},
+                            {"type", "server_error"},
+                            {"param", nullptr},
+                            {"code", nullptr}}}}
+                         .dump() +
+                     "\n\n");
+          res->End();
+          return;
+        case FakeLlmFault::kErrorBareJson:
+          res->Write(json{{"error",
+                           {{"message", "model runner has unexpectedly stopped"},
+                            {"type", "api_error"},
+                            {"param", nullptr},
+                            {"code", nullptr}}}}
+                         .dump() +
+                     "\n");
+          res->End();
+          return;
+        case FakeLlmFault::kErrorLine:
+          res->Write("error: " +
+                     json{{"code", 500}, {"message", "slot unavailable"}, {"type", "server_error"}}
+                         .dump() +
+                     "\n\n");
+          res->End();
+          return;
+        case FakeLlmFault::kCut:
+          res->Send(mv::HttpResponse{});  // after the head: the server cuts the connection
+          return;
+        case FakeLlmFault::kEndEarly:
+          res->End();
+          return;
+        default:
+          break;
+      }
+    }
+    if (i == plan->tokens.size()) break;
+    if ((i > 0 || o.reasoning_tokens > 0) && !Sleep(gap_ms, *res)) return;
+    if (!res->Write(Chunk(*plan, {{"content", plan->tokens[i]}}, nullptr))) return;
+  }
+  if (!res->Write(Chunk(*plan, json::object(), plan->finish.c_str()))) return;
+  if (plan->include_usage) {
+    json usage = {{"id", plan->id},
+                  {"object", "chat.completion.chunk"},
+                  {"created", plan->created},
+                  {"model", plan->model},
+                  {"choices", json::array()},
+                  {"usage",
+                   {{"prompt_tokens", plan->prompt_tokens},
+                    {"completion_tokens", plan->tokens.size()},
+                    {"total_tokens", plan->prompt_tokens + plan->tokens.size()}}}};
+    res->Write("data: " + usage.dump() + "\n\n");
+  }
+  if (o.send_done) res->Write("data: [DONE]\n\n");
+  res->End();
+}
+
+}  // namespace mvtest

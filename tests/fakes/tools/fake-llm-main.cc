@@ -1,0 +1,77 @@
+// mirrorvox-fake-llm: the OpenAI-compatible LLM double as a process, for
+// benchmarks and manual runs. Stops on SIGINT/SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "fakes/fake-llm-server.h"
+
+namespace {
+
+void Usage() {
+  std::fprintf(stderr,
+               "usage: mirrorvox-fake-llm [--port N] [--ttft-ms N] [--tokens-per-s X]\n"
+               "                          [--reply TEXT] [--echo] [--reasoning-tokens N]\n"
+               "  --port N             listen on 127.0.0.1:N (default: a free port)\n"
+               "  --ttft-ms N          delay before the first token (default 0)\n"
+               "  --tokens-per-s X     token rate, 0 = as fast as possible (default 0)\n"
+               "  --reply TEXT         the answer to every request\n"
+               "  --echo               answer \"You said: <last user message>\"\n"
+               "  --reasoning-tokens N thinking deltas before the answer\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  mvtest::FakeLlmOptions options;
+  bool echo = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        Usage();
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (arg == "--port") {
+      options.port = std::atoi(value().c_str());
+    } else if (arg == "--ttft-ms") {
+      options.ttft_ms = std::atoi(value().c_str());
+    } else if (arg == "--tokens-per-s") {
+      options.tokens_per_s = std::atof(value().c_str());
+    } else if (arg == "--reply") {
+      options.default_reply = value();
+    } else if (arg == "--echo") {
+      echo = true;
+    } else if (arg == "--reasoning-tokens") {
+      options.reasoning_tokens = std::atoi(value().c_str());
+    } else if (arg == "--help" || arg == "-h") {
+      Usage();
+      return 0;
+    } else {
+      std::fprintf(stderr, "unknown option %s\n", arg.c_str());
+      Usage();
+      return 2;
+    }
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
+  try {
+    mvtest::FakeLlmServer server(options);
+    if (echo) server.SetReplyFunction(mvtest::FakeLlmServer::EchoLastUser());
+    std::printf("listening on http://127.0.0.1:%d\n", server.port());
+    std::fflush(stdout);
+    int sig = 0;
+    sigwait(&signals, &sig);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mirrorvox-fake-llm: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

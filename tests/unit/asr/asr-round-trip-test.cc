@@ -1,0 +1,78 @@
+// flite speaks everyday assistant requests in several voices; pocketsphinx
+// must recognise them. Measures WER per voice and overall.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <future>
+#include <map>
+
+#include "shared-asr.h"
+#include "support/test-sentences.h"
+#include "support/wer.h"
+
+namespace mv {
+namespace {
+
+struct Utterance {
+  std::string voice;
+  std::string reference;
+  AudioBuffer audio;
+  std::string hypothesis;
+};
+
+struct Tally {
+  std::size_t edits = 0;
+  std::size_t words = 0;
+  double Rate() const { return words ? static_cast<double>(edits) / words : 0.0; }
+};
+
+TEST(AsrRoundTrip, FliteVoicesRecognisedWithLowWordErrorRate) {
+  // kal is 8 kHz and would need resampling; the 16 kHz voices cover the rest.
+  const std::vector<std::string> voices = {"slt", "rms", "awb", "kal16"};
+  std::vector<Utterance> utterances;
+  for (const std::string& voice : voices) {
+    for (const char* sentence : test::kAssistantSentences) {
+      utterances.push_back({voice, sentence, test::Speak(sentence, voice), ""});
+    }
+  }
+  // Two workers keep both pooled decoders busy.
+  auto work = [&](std::size_t first) {
+    for (std::size_t i = first; i < utterances.size(); i += 2) {
+      utterances[i].hypothesis = test::SharedAsr().Transcribe(utterances[i].audio, {}).text;
+    }
+  };
+  auto other = std::async(std::launch::async, work, 1);
+  work(0);
+  other.get();
+
+  std::map<std::string, Tally> per_voice;
+  Tally overall;
+  for (const Utterance& u : utterances) {
+    const std::size_t edits = WordEditDistance(u.reference, u.hypothesis);
+    const std::size_t words = NormalizeWords(u.reference).size();
+    per_voice[u.voice].edits += edits;
+    per_voice[u.voice].words += words;
+    overall.edits += edits;
+    overall.words += words;
+    if (edits > 0) {
+      std::printf("  %-6s ref: %s\n         hyp: %s\n", u.voice.c_str(), u.reference.c_str(),
+                  u.hypothesis.c_str());
+    }
+  }
+  for (const std::string& voice : voices) {
+    std::printf("WER %-6s %5.1f%% (%zu/%zu words)\n", voice.c_str(), 100 * per_voice[voice].Rate(),
+                per_voice[voice].edits, per_voice[voice].words);
+  }
+  std::printf("WER all    %5.1f%% (%zu/%zu words)\n", 100 * overall.Rate(), overall.edits,
+              overall.words);
+
+  // Measured (pocketsphinx 5prealpha en-us, flite 2.2): TBD.
+  EXPECT_LE(per_voice["slt"].Rate(), 0.10);
+  EXPECT_LE(per_voice["rms"].Rate(), 0.10);
+  EXPECT_LE(per_voice["awb"].Rate(), 0.10);
+  EXPECT_LE(per_voice["kal16"].Rate(), 0.10);
+  EXPECT_LE(overall.Rate(), 0.10);
+}
+
+}  // namespace
+}  // namespace mv
