@@ -30,6 +30,7 @@ int RunServe(const ServeOptions& options) {
                  ctx.config.tts.engine.empty() ? "auto" : ctx.config.tts.engine);
     ctx.asr = CreateAsr(ctx.config.asr);
     ctx.tts = CreateTts(ctx.config.tts);
+    ctx.llm = Llm::Create("openai", ctx.config.llm);
     ctx.compute = std::make_unique<ThreadPool>(ctx.config.server.compute_threads);
 
     HttpServerOptions http;
@@ -41,6 +42,7 @@ int RunServe(const ServeOptions& options) {
     HttpServer server(http);
     RegisterHealthRoutes(server, ctx);
     RegisterMoeChatRoutes(server, ctx);
+    RegisterMirrorChatRoutes(server, ctx);
     server.Start();
     spdlog::info("listening on http://{}:{}", http.host, server.port());
 

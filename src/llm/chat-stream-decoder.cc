@@ -34,7 +34,8 @@ std::string ChatStreamDecoder::ErrorMessage(std::string_view body) {
   json j = json::parse(body, nullptr, false);
   if (j.is_object()) {
     if (auto it = j.find("error"); it != j.end()) return FromErrorValue(*it);
-    if (auto it = j.find("message"); it != j.end() && it->is_string()) return it->get<std::string>();
+    if (auto it = j.find("message"); it != j.end() && it->is_string())
+      return it->get<std::string>();
     if (auto it = j.find("detail"); it != j.end()) return FromErrorValue(*it);
   }
   std::string text = Shorten(body);
@@ -55,8 +56,7 @@ ChatStreamDecoder::State ChatStreamDecoder::Finish() {
   if (!finish_reason_.empty()) {
     state_ = State::kDone;
   } else {
-    Fail("the stream ended before [DONE] or a finish_reason (connection broke mid-answer)",
-         false);
+    Fail("the stream ended before [DONE] or a finish_reason (connection broke mid-answer)", false);
   }
   return state_;
 }

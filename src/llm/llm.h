@@ -37,13 +37,13 @@ struct ChatOptions {
 };
 
 struct LlmResult {
-  std::optional<Error> error;  // unset on success
-  std::string text;            // exactly what on_delta delivered, in order
-  std::string finish_reason;   // "stop", "length", ... ("" on failure)
-  int endpoint = -1;           // index into LlmConfig::endpoints that answered last
-  std::string endpoint_url;    // its chat/completions URL
-  std::string model;           // as the server named it
-  int failovers = 0;           // times the next endpoint took over
+  std::optional<Error> error;         // unset on success
+  std::string text;                   // exactly what on_delta delivered, in order
+  std::string finish_reason;          // "stop", "length", ... ("" on failure)
+  int endpoint = -1;                  // index into LlmConfig::endpoints that answered last
+  std::string endpoint_url;           // its chat/completions URL
+  std::string model;                  // as the server named it
+  int failovers = 0;                  // times the next endpoint took over
   std::vector<std::string> failures;  // why each abandoned attempt failed
   double first_token_ms = -1;         // call start -> first delivered text; -1 = none
   double total_ms = 0;

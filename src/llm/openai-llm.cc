@@ -30,16 +30,16 @@ bool RequestAtFault(int status) { return status == 400 || status == 413 || statu
 }  // namespace
 
 struct OpenAiLlm::Shared {
-  Shared(LlmConfig c) : config(std::move(c)), pool(static_cast<int>(config.endpoints.size()),
-                                                    config.cooldown_ms) {
+  Shared(LlmConfig c)
+      : config(std::move(c)), pool(static_cast<int>(config.endpoints.size()), config.cooldown_ms) {
     for (const auto& e : config.endpoints) urls.push_back(CompletionsUrl(e.url));
   }
   const LlmConfig config;
   std::vector<std::string> urls;  // chat/completions URL per endpoint
   EndpointPool pool;
 
-  std::mutex mutex;             // guards calls
-  std::condition_variable idle;  // signalled when calls shrinks
+  std::mutex mutex;                          // guards calls
+  std::condition_variable idle;              // signalled when calls shrinks
   std::map<const void*, CancelToken> calls;  // in flight: their stop tokens
 };
 
@@ -222,14 +222,15 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
       return Failure{ErrorKind::kTimeout,
                      "no first token within " + std::to_string(timeout_ms) + " ms"};
     if (a.status != 0 && a.status / 100 != 2) {
-      return Failure{a.status == 413 ? ErrorKind::kTooLarge
-                     : RequestAtFault(a.status) ? ErrorKind::kInvalidInput
-                                                : ErrorKind::kUpstream,
-                     "HTTP " + std::to_string(a.status) + ": " +
-                         ChatStreamDecoder::ErrorMessage(a.body),
-                     !RequestAtFault(a.status)};
+      return Failure{
+          a.status == 413            ? ErrorKind::kTooLarge
+          : RequestAtFault(a.status) ? ErrorKind::kInvalidInput
+                                     : ErrorKind::kUpstream,
+          "HTTP " + std::to_string(a.status) + ": " + ChatStreamDecoder::ErrorMessage(a.body),
+          !RequestAtFault(a.status)};
     }
-    if (d.state() == ChatStreamDecoder::State::kFailed) return Failure{ErrorKind::kUpstream, d.error()};
+    if (d.state() == ChatStreamDecoder::State::kFailed)
+      return Failure{ErrorKind::kUpstream, d.error()};
     if (error) {
       // Everything needed arrived before the connection went: that is an answer.
       if (d.state() == ChatStreamDecoder::State::kDone || !d.finish_reason().empty()) {
@@ -288,15 +289,16 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     }
     std::string all;
     for (const auto& f : result_.failures) all += (all.empty() ? "" : "; ") + f;
-    Finish(Error(failure->kind, "llm_failed",
-                 (order_.size() == 1 ? "LLM endpoint failed: "
-                                     : "all " + std::to_string(order_.size()) +
-                                           " LLM endpoints failed: ") +
-                     all));
+    Finish(Error(
+        failure->kind, "llm_failed",
+        (order_.size() == 1 ? "LLM endpoint failed: "
+                            : "all " + std::to_string(order_.size()) + " LLM endpoints failed: ") +
+            all));
   }
 
   Error CancelError() const {
-    if (user_cancel_.IsCancelled()) return Error(ErrorKind::kCancelled, "cancelled", "LLM call cancelled");
+    if (user_cancel_.IsCancelled())
+      return Error(ErrorKind::kCancelled, "cancelled", "LLM call cancelled");
     return Error(ErrorKind::kCancelled, "llm_shutdown", "LLM engine shut down");
   }
 
@@ -349,9 +351,9 @@ OpenAiLlm::~OpenAiLlm() {
 
 void OpenAiLlm::StreamChat(std::vector<ChatMessage> messages, ChatOptions options,
                            CancelToken cancel, LlmDeltaFn on_delta, LlmDoneFn on_done) {
-  auto call = std::make_shared<Call>(shared_, client_.get(), std::move(messages),
-                                     std::move(options), std::move(cancel), std::move(on_delta),
-                                     std::move(on_done));
+  auto call =
+      std::make_shared<Call>(shared_, client_.get(), std::move(messages), std::move(options),
+                             std::move(cancel), std::move(on_delta), std::move(on_done));
   call->Start();
 }
 
@@ -364,7 +366,8 @@ std::string OpenAiLlm::CompletionsUrl(const std::string& endpoint_url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   if (!url.ends_with("/chat/completions")) {
     auto scheme = url.find("://");
-    bool has_path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3) != std::string::npos;
+    bool has_path =
+        url.find('/', scheme == std::string::npos ? 0 : scheme + 3) != std::string::npos;
     url += has_path ? "/chat/completions" : "/v1/chat/completions";
   }
   return url + query;

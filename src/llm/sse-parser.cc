@@ -25,8 +25,10 @@ bool SseParser::Feed(std::string_view bytes, const Sink& sink) {
       Line(line, sink);
     }
     if (bytes[end] == '\r') {
-      if (end + 1 == bytes.size()) after_cr_ = true;
-      else if (bytes[end + 1] == '\n') ++end;
+      if (end + 1 == bytes.size())
+        after_cr_ = true;
+      else if (bytes[end + 1] == '\n')
+        ++end;
     }
     i = end + 1;
     if (pending_.data.size() > max_event_bytes_) {

@@ -45,10 +45,10 @@ class SseParser {
   void Dispatch(const Sink& sink);
 
   std::size_t max_event_bytes_;
-  std::string line_;          // the unfinished line carried across Feed calls
-  bool after_cr_ = false;     // the last byte was '\r': a leading '\n' is its pair
-  bool has_data_ = false;     // a "data:" line arrived since the last dispatch
-  SseEvent pending_;          // the kData event being assembled
+  std::string line_;       // the unfinished line carried across Feed calls
+  bool after_cr_ = false;  // the last byte was '\r': a leading '\n' is its pair
+  bool has_data_ = false;  // a "data:" line arrived since the last dispatch
+  SseEvent pending_;       // the kData event being assembled
   bool overflowed_ = false;
 };
 

@@ -6,6 +6,7 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
@@ -45,7 +46,8 @@ std::string Base64(std::string_view in) {
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    unsigned v =
+        (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
     for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
   }
   if (i < in.size()) {
@@ -86,7 +88,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
   std::vector<std::thread> threads;
 
-  mutable std::mutex mutex;  // guards ops, next_id, stopping, tls_contexts
+  mutable std::mutex mutex;        // guards ops, next_id, stopping, tls_contexts
   std::condition_variable ops_cv;  // signalled when ops shrinks
   std::map<std::uint64_t, std::weak_ptr<Op>> ops;
   std::uint64_t next_id = 0;
@@ -229,7 +231,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       req.set(http::field::authorization, "Basic " + Base64(PercentDecode(url.userinfo)));
     req.keep_alive(false);
     req.body() = r.body;
-    if (!r.body.empty() || verb == http::verb::post || verb == http::verb::put) req.prepare_payload();
+    if (!r.body.empty() || verb == http::verb::post || verb == http::verb::put)
+      req.prepare_payload();
 
     op.Arm(r.first_byte_timeout_ms, Phase::kFirstByte);
     auto [wec, wn] = co_await http::async_write(stream, req, kNoThrow);
@@ -244,9 +247,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     if (verb == http::verb::head) parser.skip(true);
     auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
     if (hec || op.abort != Abort::kNone)
-      co_return op.Failure(ErrorKind::kUpstream, "connection_lost",
-                           "reading the response head from " + op.authority +
-                               " failed: " + hec.message());
+      co_return op.Failure(
+          ErrorKind::kUpstream, "connection_lost",
+          "reading the response head from " + op.authority + " failed: " + hec.message());
     if (op.callbacks.on_head) {
       std::map<std::string, std::string> headers;
       for (const auto& f : parser.get()) {
@@ -259,7 +262,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     std::vector<char> chunk(kReadChunk);
     std::size_t total = 0;
     while (!parser.is_done()) {
-      if (op.abort != Abort::kNone) co_return op.Failure(ErrorKind::kInternal, "aborted", "aborted");
+      if (op.abort != Abort::kNone)
+        co_return op.Failure(ErrorKind::kInternal, "aborted", "aborted");
       op.Arm(r.idle_timeout_ms, Phase::kIdle);
       parser.get().body().data = chunk.data();
       parser.get().body().size = chunk.size();
@@ -337,8 +341,14 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     op.tls.emplace(op.socket, *op.tls_context);
     if (!url.host_is_ip()) SSL_set_tlsext_host_name(op.tls->native_handle(), url.host.c_str());
     if (op.request.verify_tls) {
+      // OpenSSL's own name check, so a mismatch is reported as such.
+      X509_VERIFY_PARAM* param = SSL_get0_param(op.tls->native_handle());
+      if (url.host_is_ip()) {
+        X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
+      } else {
+        X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
+      }
       op.tls->set_verify_mode(ssl::verify_peer);
-      op.tls->set_verify_callback(ssl::host_name_verification(url.host));
     } else {
       op.tls->set_verify_mode(ssl::verify_none);
     }
@@ -394,7 +404,8 @@ void HttpClient::Stream(ClientRequest request, CancelToken cancel, ClientCallbac
   }
   if (op->id == 0) {
     if (op->callbacks.on_complete)
-      op->callbacks.on_complete(Error(ErrorKind::kCancelled, "client_shutdown", "HTTP client shut down"));
+      op->callbacks.on_complete(
+          Error(ErrorKind::kCancelled, "client_shutdown", "HTTP client shut down"));
     return;
   }
   std::weak_ptr<Impl::Op> weak = op;
@@ -437,8 +448,8 @@ ClientResponse HttpClient::Fetch(const ClientRequest& request, const CancelToken
 }
 
 void HttpClient::RunAfter(int delay_ms, std::function<void()> fn) {
-  auto timer = std::make_shared<asio::steady_timer>(impl_->ioc,
-                                                    std::chrono::milliseconds(std::max(0, delay_ms)));
+  auto timer = std::make_shared<asio::steady_timer>(
+      impl_->ioc, std::chrono::milliseconds(std::max(0, delay_ms)));
   timer->async_wait([timer, fn = std::move(fn)](boost::system::error_code ec) {
     if (ec) return;
     try {

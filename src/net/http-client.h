@@ -31,9 +31,9 @@ struct ClientRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   // 0 disables a timeout.
-  int connect_timeout_ms = 10000;     // DNS + TCP connect + TLS handshake
-  int first_byte_timeout_ms = 30000;  // request written -> response head read
-  int idle_timeout_ms = 60000;        // longest silence between body bytes
+  int connect_timeout_ms = 10000;          // DNS + TCP connect + TLS handshake
+  int first_byte_timeout_ms = 30000;       // request written -> response head read
+  int idle_timeout_ms = 60000;             // longest silence between body bytes
   std::size_t max_body_bytes = 64u << 20;  // 0 = unlimited; over it fails kTooLarge
   // https only: false accepts any certificate (self-signed local servers).
   bool verify_tls = true;

@@ -10,7 +10,8 @@ namespace mv {
 namespace {
 
 [[noreturn]] void Bad(std::string_view url, const std::string& why) {
-  throw Error(ErrorKind::kInvalidInput, "bad_url", "invalid URL '" + std::string(url) + "': " + why);
+  throw Error(ErrorKind::kInvalidInput, "bad_url",
+              "invalid URL '" + std::string(url) + "': " + why);
 }
 
 }  // namespace

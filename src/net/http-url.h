@@ -8,9 +8,9 @@ namespace mv {
 
 struct HttpUrl {
   bool tls = false;
-  std::string host;    // name or IP, IPv6 without brackets
-  int port = 0;        // explicit or the scheme's default
-  std::string target;  // path + "?" + query as sent on the request line, never empty
+  std::string host;      // name or IP, IPv6 without brackets
+  int port = 0;          // explicit or the scheme's default
+  std::string target;    // path + "?" + query as sent on the request line, never empty
   std::string userinfo;  // "user:password" (still percent-encoded), or ""
 
   // Throws mv::Error(kInvalidInput, "bad_url") with the reason.

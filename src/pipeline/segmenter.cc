@@ -59,8 +59,7 @@ void Segmenter::Drain(bool at_end, std::vector<Segment>* out) {
   input_.erase(0, pos);  // keeps only the undecided tail, a few bytes
 }
 
-void Segmenter::Accept(const ScanToken& token, std::string_view raw,
-                       std::vector<Segment>* out) {
+void Segmenter::Accept(const ScanToken& token, std::string_view raw, std::vector<Segment>* out) {
   if (pending_.active) {
     if (Absorbs(token)) {
       Absorb(token);
@@ -97,7 +96,8 @@ void Segmenter::Accept(const ScanToken& token, std::string_view raw,
       pending_ = {true, Strength::kSentence, false, true, true};
       break;
     case TokenKind::kSpace:
-      if (spoken_.units() >= options_.max_chars || raw_.size() >= kRawSoftBytesPerUnit * max_units) {
+      if (spoken_.units() >= options_.max_chars ||
+          raw_.size() >= kRawSoftBytesPerUnit * max_units) {
         pending_ = {true, Strength::kSpace, false, true, false};
       }
       break;
@@ -132,8 +132,7 @@ void Segmenter::Absorb(const ScanToken& token) {
     pending_.strength = Strength::kSentence;
   }
   if (token.kind == TokenKind::kBreak) {
-    const Strength s =
-        token.brk == BreakKind::kClause ? Strength::kClause : Strength::kSentence;
+    const Strength s = token.brk == BreakKind::kClause ? Strength::kClause : Strength::kSentence;
     pending_.strength = std::max(pending_.strength, s);
     pending_.latin_end = pending_.latin_end && token.latin_end;
   }

@@ -9,22 +9,16 @@
 namespace mv {
 namespace {
 
-constexpr char32_t kNeedMore = 0xFFFFFFFF;
-constexpr char32_t kEnd = 0xFFFFFFFE;
+constexpr char32_t kNeedMore = TextPeeker::kNeedMore;
+constexpr char32_t kEnd = TextPeeker::kEnd;
 
 // Lookahead bounds: what does not resolve within them is plain text.
 constexpr std::size_t kMaxTagChars = 24;
-constexpr std::size_t kMaxRun = 16;         // ``` fences, ... ellipses
-constexpr std::size_t kMaxRuleBytes = 160;  // ---, |---|---| lines
-constexpr std::size_t kMaxScheme = 16;      // "https" in https://
-
-bool IsOneOf(char32_t c, std::u32string_view set) {
-  return set.find(c) != std::u32string_view::npos;
-}
+constexpr std::size_t kMaxScheme = 16;  // "https" in https://
 
 // A character right after . , : ? ! that makes it part of a token, not
 // punctuation: 3.14, 1,000, 10:30, a.com/x?y=1, C:\dir, e.g.
-bool Glued(char32_t c) { return utf8::IsAsciiAlnum(c) || IsOneOf(c, U"/\\@=&%_"); }
+bool Glued(char32_t c) { return utf8::IsAsciiAlnum(c) || utf8::IsOneOf(c, U"/\\@=&%_"); }
 
 bool IsTagChar(char32_t c) { return c == '_' || c == '-' || utf8::IsSpeakable(c); }
 
@@ -32,56 +26,13 @@ bool IsSchemeChar(char32_t c) { return utf8::IsAsciiAlnum(c) || c == '+' || c ==
 
 // Never end a sentence: they precede a name or an example.
 constexpr std::array<std::string_view, 25> kAbbreviations = {
-    "mr",  "mrs", "ms",  "dr",  "prof",   "sr",   "jr",  "st",  "mt",
-    "rev", "gen", "col", "lt",  "sgt",    "capt", "gov", "sen", "rep",
-    "hon", "vs",  "e.g", "i.e", "approx", "cf",   "fig"};
+    "mr",  "mrs",  "ms",  "dr",  "prof", "sr",  "jr", "st",  "mt",  "rev",    "gen", "col", "lt",
+    "sgt", "capt", "gov", "sen", "rep",  "hon", "vs", "e.g", "i.e", "approx", "cf",  "fig"};
 
 }  // namespace
 
-class SpeechScanner::Peeker {
- public:
-  Peeker(std::string_view s, bool at_end, std::size_t* work)
-      : s_(s), at_end_(at_end), work_(work) {}
-
-  // The code point at byte `pos` and its size; kEnd past the end of finished
-  // input, kNeedMore past the end of input still streaming.
-  char32_t At(std::size_t pos, std::size_t* size = nullptr) const {
-    utf8::Decoded d = utf8::Decode(s_, pos);
-    if (d.status == utf8::DecodeStatus::kEnd) return at_end_ ? kEnd : kNeedMore;
-    if (d.status == utf8::DecodeStatus::kIncomplete) {
-      if (!at_end_) return kNeedMore;
-      d = {utf8::DecodeStatus::kOk, 0xFFFD, 1};
-    }
-    *work_ += d.size;
-    if (size) *size = d.size;
-    return d.cp;
-  }
-
-  // Bytes in the run of `c` starting at `pos` (at most kMaxRun characters),
-  // or npos when the run may continue past the input.
-  std::size_t Run(std::size_t pos, char32_t c) const {
-    std::size_t end = pos;
-    for (std::size_t i = 0; i < kMaxRun; ++i) {
-      std::size_t n = 0;
-      const char32_t x = At(end, &n);
-      if (x == kNeedMore) return std::string_view::npos;
-      if (x != c) break;
-      end += n;
-    }
-    return end - pos;
-  }
-
-  std::string_view s() const { return s_; }
-  bool at_end() const { return at_end_; }
-
- private:
-  std::string_view s_;
-  bool at_end_;
-  std::size_t* work_;
-};
-
 bool SpeechScanner::Next(std::string_view input, bool at_end, ScanToken* token) {
-  const Peeker p(input, at_end, &work_);
+  const TextPeeker p(input, at_end, &work_);
   std::size_t n0 = 0;
   const char32_t c0 = p.At(0, &n0);
   if (c0 == kNeedMore || c0 == kEnd) return false;
@@ -101,147 +52,29 @@ bool SpeechScanner::Next(std::string_view input, bool at_end, ScanToken* token) 
   return true;
 }
 
-SpeechScanner::Outcome SpeechScanner::ScanFence(const Peeker& p, char32_t c0, std::size_t n0,
-                                                ScanToken* t) {
-  if (fence_line_start_ && (c0 == ' ' || c0 == '\t')) {
-    Silent(n0, t);
-    return Outcome::kDone;
-  }
-  if (fence_line_start_ && c0 == fence_char_) {
-    const std::size_t run = p.Run(0, c0);
-    if (run == std::string_view::npos) return Outcome::kNeedMore;
-    if (run >= fence_len_) {
-      Silent(run, t);
-      t->closer = true;
-      in_fence_ = false;
-      return Outcome::kDone;
-    }
-  }
-  fence_line_start_ = false;
-  if (c0 == '\n') {
-    t->size = 1;
-    t->kind = TokenKind::kSpace;  // lets an oversized block be cut at a line
-    fence_line_start_ = true;
-    return Outcome::kDone;
-  }
-  // The rest of the line in one token.
-  std::string_view rest = p.s();
-  std::size_t end = std::min(rest.find('\n'), rest.size());
-  if (end == rest.size() && !p.at_end()) end = utf8::CompletePrefix(rest);
-  work_ += end;
-  Silent(std::max(end, n0), t);
-  return Outcome::kDone;
-}
-
-SpeechScanner::Outcome SpeechScanner::ScanLineStart(const Peeker& p, char32_t c0, std::size_t n0,
-                                                    ScanToken* t, bool* keep_line_start) {
-  if (c0 == ' ' || c0 == '\t') {  // indentation
-    t->size = n0;
-    t->kind = TokenKind::kSpace;
-    *keep_line_start = true;
-    return Outcome::kDone;
-  }
-  if (c0 == '`' || c0 == '~') {
-    const std::size_t run = p.Run(0, c0);
-    if (run == std::string_view::npos) return Outcome::kNeedMore;
-    if (run >= 3) {
-      Silent(run, t);
-      t->kind = TokenKind::kFenceOpen;
-      in_fence_ = true;
-      fence_line_start_ = false;
-      fence_char_ = c0;
-      fence_len_ = run;
-      return Outcome::kDone;
-    }
-    return Outcome::kPass;
-  }
-  if (IsOneOf(c0, U"-*_=|:")) {
-    const Outcome rule = ScanRuleLine(p, t);
-    if (rule != Outcome::kPass) return rule;
-  }
-  if (c0 == '#') {
-    const std::size_t run = p.Run(0, '#');
-    if (run == std::string_view::npos) return Outcome::kNeedMore;
-    const char32_t next = p.At(run);
-    if (next == kNeedMore) return Outcome::kNeedMore;
-    if (run <= 6 && (next == ' ' || next == '\t' || next == '\n' || next == kEnd)) {
-      Silent(run + (next == ' ' || next == '\t' ? 1 : 0), t);
-      return Outcome::kDone;
-    }
-    return Outcome::kPass;
-  }
-  if (c0 == '>') {  // block quote; more markers may follow
-    const char32_t next = p.At(1);
-    if (next == kNeedMore) return Outcome::kNeedMore;
-    Silent(next == ' ' ? 2 : 1, t);
-    *keep_line_start = true;
-    return Outcome::kDone;
-  }
-  if (c0 == '-' || c0 == '*' || c0 == '+') {  // bullet
-    const char32_t next = p.At(1);
-    if (next == kNeedMore) return Outcome::kNeedMore;
-    if (next == ' ' || next == '\t') {
-      Silent(2, t);
-      return Outcome::kDone;
-    }
-    return Outcome::kPass;
-  }
-  if (c0 >= '0' && c0 <= '9') {  // "1. " or "1) "
-    std::size_t pos = 0;
-    char32_t c = c0;
-    while (pos < 3 && c >= '0' && c <= '9') c = p.At(++pos);
-    if (c == kNeedMore) return Outcome::kNeedMore;
-    if (c != '.' && c != ')') return Outcome::kPass;
-    const char32_t after = p.At(pos + 1);
-    if (after == kNeedMore) return Outcome::kNeedMore;
-    if (after != ' ' && after != '\t') return Outcome::kPass;
-    Silent(pos + 2, t);
-    return Outcome::kDone;
-  }
-  return Outcome::kPass;
-}
-
-// A thematic break, setext underline or table separator: ---, ***, ===,
-// |---|:--:|. Silent as a whole; the line break after it stays a token.
-SpeechScanner::Outcome SpeechScanner::ScanRuleLine(const Peeker& p, ScanToken* t) {
-  std::size_t pos = 0;
-  int marks = 0;
-  while (pos < kMaxRuleBytes) {
-    const char32_t c = p.At(pos);
-    if (c == kNeedMore) return Outcome::kNeedMore;
-    if (c == kEnd || c == '\n') break;
-    if (IsOneOf(c, U"-*_=")) {
-      ++marks;
-    } else if (!IsOneOf(c, U"|: \t")) {
-      return Outcome::kPass;
-    }
-    ++pos;
-  }
-  if (marks < 3 || pos >= kMaxRuleBytes) return Outcome::kPass;
-  Silent(pos, t);
-  return Outcome::kDone;
-}
-
 SpeechScanner::Outcome SpeechScanner::ScanLinkUrl(char32_t c0, std::size_t n0, ScanToken* t) {
   if (c0 == '(') {
     ++link_url_parens_;
   } else if (c0 == ')') {
-    if (link_url_parens_ == 0) in_link_url_ = false;
-    else --link_url_parens_;
+    if (link_url_parens_ == 0)
+      in_link_url_ = false;
+    else
+      --link_url_parens_;
   }
   Silent(n0, t);
   t->closer = true;  // "[done.](url)": the URL may trail a sentence end
   return Outcome::kDone;
 }
 
-SpeechScanner::Outcome SpeechScanner::ScanBareUrl(const Peeker& p, char32_t c0, std::size_t n0,
+SpeechScanner::Outcome SpeechScanner::ScanBareUrl(const TextPeeker& p, char32_t c0, std::size_t n0,
                                                   ScanToken* t) {
-  bool ends = c0 >= 0x80 || utf8::IsSpace(c0) || IsOneOf(c0, U"\"'<>`]") || (c0 == ')' && url_parens_ == 0);
-  if (!ends && IsOneOf(c0, U".,;:!?")) {
+  bool ends = c0 >= 0x80 || utf8::IsSpace(c0) || utf8::IsOneOf(c0, U"\"'<>`]") ||
+              (c0 == ')' && url_parens_ == 0);
+  if (!ends && utf8::IsOneOf(c0, U".,;:!?")) {
     // Trailing punctuation belongs to the sentence: "see a.com/x." ends there.
     const char32_t next = p.At(n0);
     if (next == kNeedMore) return Outcome::kNeedMore;
-    ends = !(utf8::IsAsciiAlnum(next) || IsOneOf(next, U"/#=&%-_~+"));
+    ends = !(utf8::IsAsciiAlnum(next) || utf8::IsOneOf(next, U"/#=&%-_~+"));
   }
   if (ends) {
     in_url_ = false;
@@ -253,8 +86,8 @@ SpeechScanner::Outcome SpeechScanner::ScanBareUrl(const Peeker& p, char32_t c0, 
   return Outcome::kDone;
 }
 
-SpeechScanner::Outcome SpeechScanner::ScanInlineCode(const Peeker& p, char32_t c0, std::size_t n0,
-                                                     ScanToken* t) {
+SpeechScanner::Outcome SpeechScanner::ScanInlineCode(const TextPeeker& p, char32_t c0,
+                                                     std::size_t n0, ScanToken* t) {
   if (c0 == '`') {
     const std::size_t run = p.Run(0, '`');
     if (run == std::string_view::npos) return Outcome::kNeedMore;
@@ -277,7 +110,7 @@ SpeechScanner::Outcome SpeechScanner::ScanInlineCode(const Peeker& p, char32_t c
   return Outcome::kDone;
 }
 
-SpeechScanner::Outcome SpeechScanner::ScanInline(const Peeker& p, char32_t c0, std::size_t n0,
+SpeechScanner::Outcome SpeechScanner::ScanInline(const TextPeeker& p, char32_t c0, std::size_t n0,
                                                  ScanToken* t) {
   const std::string_view in = p.s();
   if (c0 == '\n') {
@@ -408,6 +241,21 @@ SpeechScanner::Outcome SpeechScanner::ScanInline(const Peeker& p, char32_t c0, s
       Plain(in, n0, t);
       t->closer = true;
       return Outcome::kDone;
+    default:
+      break;
+  }
+  const Outcome punct = ScanPunctuation(p, c0, n0, t);
+  if (punct != Outcome::kPass) return punct;
+  if (options_.drop_urls && !after_alnum_ && utf8::IsAsciiAlnum(c0)) return ScanUrlStart(p, n0, t);
+  Plain(in, n0, t);
+  return Outcome::kDone;
+}
+
+// Clause and sentence punctuation, unless glued into a token (3.14, a.b/c).
+SpeechScanner::Outcome SpeechScanner::ScanPunctuation(const TextPeeker& p, char32_t c0,
+                                                      std::size_t n0, ScanToken* t) {
+  const std::string_view in = p.s();
+  switch (c0) {
     case '.':
       return ScanDots(p, t);
     case '!':
@@ -445,15 +293,13 @@ SpeechScanner::Outcome SpeechScanner::ScanInline(const Peeker& p, char32_t c0, s
       Break(in, n0, BreakKind::kClause, t);
       return Outcome::kDone;
     default:
-      break;
+      return Outcome::kPass;
   }
-  if (options_.drop_urls && !after_alnum_ && utf8::IsAsciiAlnum(c0)) return ScanUrlStart(p, n0, t);
-  Plain(in, n0, t);
-  return Outcome::kDone;
 }
 
 // "[tag]" is an emotion tag unless "(" follows (a markdown link).
-SpeechScanner::Outcome SpeechScanner::ScanBracket(const Peeker& p, std::size_t n0, ScanToken* t) {
+SpeechScanner::Outcome SpeechScanner::ScanBracket(const TextPeeker& p, std::size_t n0,
+                                                  ScanToken* t) {
   std::size_t pos = n0;
   bool digits_only = true;
   bool closed = false;
@@ -485,7 +331,7 @@ SpeechScanner::Outcome SpeechScanner::ScanBracket(const Peeker& p, std::size_t n
   return Outcome::kDone;
 }
 
-SpeechScanner::Outcome SpeechScanner::ScanDots(const Peeker& p, ScanToken* t) {
+SpeechScanner::Outcome SpeechScanner::ScanDots(const TextPeeker& p, ScanToken* t) {
   const std::size_t run = p.Run(0, '.');
   if (run == std::string_view::npos) return Outcome::kNeedMore;
   const char32_t next = p.At(run);
@@ -500,7 +346,7 @@ SpeechScanner::Outcome SpeechScanner::ScanDots(const Peeker& p, ScanToken* t) {
 }
 
 // "https://..." at a word start: the whole URL is silent.
-SpeechScanner::Outcome SpeechScanner::ScanUrlStart(const Peeker& p, std::size_t n0,
+SpeechScanner::Outcome SpeechScanner::ScanUrlStart(const TextPeeker& p, std::size_t n0,
                                                    ScanToken* t) {
   std::size_t pos = 0;
   char32_t c = 0;
@@ -569,8 +415,10 @@ void SpeechScanner::Remember(std::string_view raw) {
   for (char c : raw) {
     const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     if (letter || (c == '.' && !word_.empty())) {
-      if (word_.size() < 8) word_ += c;
-      else word_ = "#";  // too long to be an abbreviation
+      if (word_.size() < 8)
+        word_ += c;
+      else
+        word_ = "#";  // too long to be an abbreviation
     } else {
       word_.clear();
     }

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "pipeline/segmenter-options.h"
+#include "pipeline/text-peeker.h"
 
 namespace mv {
 
@@ -36,11 +37,11 @@ struct ScanToken {
   TokenKind kind = TokenKind::kText;
   BreakKind brk = BreakKind::kSentence;  // for kBreak
   std::string spoken;                    // what TTS hears of it, often empty
-  bool gap = false;        // silent content: a word gap in the spoken text
-  bool closer = false;     // may trail a sentence end: ) ” " ** `
-  bool emoji = false;      // may trail a sentence end, even after white space
-  bool latin_end = false;  // ASCII .!? or …: a lowercase word after it continues
-  std::string tag;         // kTag: the emotion; empty for citations like [1]
+  bool gap = false;                      // silent content: a word gap in the spoken text
+  bool closer = false;                   // may trail a sentence end: ) ” " ** `
+  bool emoji = false;                    // may trail a sentence end, even after white space
+  bool latin_end = false;                // ASCII .!? or …: a lowercase word after it continues
+  std::string tag;                       // kTag: the emotion; empty for citations like [1]
 };
 
 class SpeechScanner {
@@ -56,20 +57,20 @@ class SpeechScanner {
   std::size_t work() const { return work_; }
 
  private:
-  class Peeker;
   enum class Outcome { kDone, kNeedMore, kPass };
 
-  Outcome ScanFence(const Peeker& p, char32_t c0, std::size_t n0, ScanToken* t);
-  Outcome ScanLineStart(const Peeker& p, char32_t c0, std::size_t n0, ScanToken* t,
+  Outcome ScanFence(const TextPeeker& p, char32_t c0, std::size_t n0, ScanToken* t);
+  Outcome ScanLineStart(const TextPeeker& p, char32_t c0, std::size_t n0, ScanToken* t,
                         bool* keep_line_start);
-  Outcome ScanRuleLine(const Peeker& p, ScanToken* t);
+  Outcome ScanRuleLine(const TextPeeker& p, ScanToken* t);
   Outcome ScanLinkUrl(char32_t c0, std::size_t n0, ScanToken* t);
-  Outcome ScanBareUrl(const Peeker& p, char32_t c0, std::size_t n0, ScanToken* t);
-  Outcome ScanInlineCode(const Peeker& p, char32_t c0, std::size_t n0, ScanToken* t);
-  Outcome ScanInline(const Peeker& p, char32_t c0, std::size_t n0, ScanToken* t);
-  Outcome ScanBracket(const Peeker& p, std::size_t n0, ScanToken* t);
-  Outcome ScanDots(const Peeker& p, ScanToken* t);
-  Outcome ScanUrlStart(const Peeker& p, std::size_t n0, ScanToken* t);
+  Outcome ScanBareUrl(const TextPeeker& p, char32_t c0, std::size_t n0, ScanToken* t);
+  Outcome ScanInlineCode(const TextPeeker& p, char32_t c0, std::size_t n0, ScanToken* t);
+  Outcome ScanInline(const TextPeeker& p, char32_t c0, std::size_t n0, ScanToken* t);
+  Outcome ScanPunctuation(const TextPeeker& p, char32_t c0, std::size_t n0, ScanToken* t);
+  Outcome ScanBracket(const TextPeeker& p, std::size_t n0, ScanToken* t);
+  Outcome ScanDots(const TextPeeker& p, ScanToken* t);
+  Outcome ScanUrlStart(const TextPeeker& p, std::size_t n0, ScanToken* t);
 
   // Whether ordinary text here is spoken (quotes, parentheses).
   bool Spoken() const;
@@ -92,7 +93,7 @@ class SpeechScanner {
   std::size_t code_ticks_ = 0;
   bool in_url_ = false;  // inside a bare scheme://... URL
   int url_parens_ = 0;
-  int link_brackets_ = 0;  // open [ of markdown links
+  int link_brackets_ = 0;     // open [ of markdown links
   bool in_link_url_ = false;  // inside the (url) of [text](url)
   int link_url_parens_ = 0;
   int parens_ = 0;  // open dropped parentheses

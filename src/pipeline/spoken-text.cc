@@ -7,10 +7,6 @@
 namespace mv {
 namespace {
 
-bool Contains(std::u32string_view set, char32_t cp) {
-  return set.find(cp) != std::u32string_view::npos;
-}
-
 // Left over at the start of a segment after a cut: TTS engines would click or
 // pause on them.
 constexpr std::u32string_view kLeadingStrip = U",，、;；:：.。!！?？)）]」』”’…~～";
@@ -40,12 +36,12 @@ void SpokenText::AppendChar(char32_t cp) {
     in_word_ = false;
     return;
   }
-  if (text_.empty() && Contains(kLeadingStrip, cp)) return;
+  if (text_.empty() && utf8::IsOneOf(cp, kLeadingStrip)) return;
   if (space_pending_) {
-    if (!Contains(kDropSpaceBefore, cp)) text_ += ' ';
-  } else if (gap_pending_ && !utf8::IsCjk(last_) && !utf8::IsCjkPunct(last_) &&
-             !utf8::IsCjk(cp) && !utf8::IsCjkPunct(cp) && !Contains(kNoSpaceBefore, cp) &&
-             !Contains(kNoSpaceAfter, last_)) {
+    if (!utf8::IsOneOf(cp, kDropSpaceBefore)) text_ += ' ';
+  } else if (gap_pending_ && !utf8::IsCjk(last_) && !utf8::IsCjkPunct(last_) && !utf8::IsCjk(cp) &&
+             !utf8::IsCjkPunct(cp) && !utf8::IsOneOf(cp, kNoSpaceBefore) &&
+             !utf8::IsOneOf(last_, kNoSpaceAfter)) {
     text_ += ' ';
     in_word_ = false;
   }
@@ -59,7 +55,7 @@ void SpokenText::AppendChar(char32_t cp) {
   } else if (utf8::IsSpeakable(cp)) {
     if (!in_word_) ++units_;
     in_word_ = true;
-  } else if (!Contains(kWordJoiners, cp)) {
+  } else if (!utf8::IsOneOf(cp, kWordJoiners)) {
     in_word_ = false;
   }
 }

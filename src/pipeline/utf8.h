@@ -30,6 +30,9 @@ std::size_t CompletePrefix(std::string_view s);
 
 void Append(std::string& out, char32_t cp);
 
+inline bool IsOneOf(char32_t cp, std::u32string_view set) {
+  return set.find(cp) != std::u32string_view::npos;
+}
 bool IsAsciiAlnum(char32_t cp);
 bool IsAsciiLower(char32_t cp);
 // Horizontal or vertical white space, ASCII or not (U+3000, NBSP...), not '\n'.

@@ -13,6 +13,7 @@ namespace {
 
 constexpr double kFrameSeconds = 0.025;
 constexpr double kMaxBandwidthHz = 500.0;
+constexpr double kLagWindowHz = 60.0;
 constexpr double kMinFormantHz = 200.0;  // below: glottal-source poles, not formants
 
 // Predictor a[0..p] (a[0] = 1) from autocorrelation r[0..p]; empty on failure.
@@ -102,6 +103,12 @@ std::vector<double> FormantEstimator::FramePoles(const float* x, std::size_t n) 
   }
   if (r[0] <= 1e-10) return {};
   r[0] *= 1.0 + 1e-9;  // white-noise floor keeps the recursion stable
+  // Gaussian lag window (60 Hz, as speech codecs use): smooths the envelope
+  // between harmonics so high voices do not grow poles between formants.
+  for (int lag = 1; lag <= order_; ++lag) {
+    const double a = 2.0 * std::numbers::pi * kLagWindowHz * lag / kAnalysisRate;
+    r[lag] *= std::exp(-0.5 * a * a);
+  }
   const std::vector<double> a = LevinsonDurbin(r, order_);
   if (a.empty()) return {};
 

@@ -1,6 +1,6 @@
 // Formant (F1-F3) estimation by linear prediction: per voiced frame, a
 // pre-emphasised Hamming-windowed 25 ms slice at 10 kHz, autocorrelation LPC
-// (Levinson-Durbin, order 12 = 2 + rate/1 kHz), the roots of the predictor
+// with a 60 Hz lag window (Levinson-Durbin, order 12 = 2 + rate/1 kHz), the roots of the predictor
 // polynomial (Durand-Kerner), and the narrow-band poles above 200 Hz taken in
 // order as F1, F2, F3. Medians over frames make the result robust to the
 // frames where LPC locks onto a harmonic or merges two formants.

@@ -203,8 +203,8 @@ void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
   }
   const json& body = record.body;
   if (!body.is_object() || !body.contains("messages") || !body["messages"].is_array()) {
-    res->Send(ErrorJson(400, "'messages' is a required property", "invalid_request_error",
-                        nullptr));
+    res->Send(
+        ErrorJson(400, "'messages' is a required property", "invalid_request_error", nullptr));
     return;
   }
   switch (plan->fault) {
@@ -213,8 +213,8 @@ void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
                           "server_error", nullptr));
       return;
     case FakeLlmFault::kHttp429:
-      res->Send(ErrorJson(429, "Rate limit reached for requests", "requests",
-                          "rate_limit_exceeded"));
+      res->Send(
+          ErrorJson(429, "Rate limit reached for requests", "requests", "rate_limit_exceeded"));
       return;
     case FakeLlmFault::kHttp401:
       res->Send(ErrorJson(401, "Incorrect API key provided.", "invalid_request_error",
@@ -359,8 +359,8 @@ void FakeLlmServer::Generate(std::shared_ptr<const Plan> plan, std::shared_ptr<m
   if (!res->Write(Chunk(*plan, {{"role", "assistant"}, {"content", ""}}, nullptr))) return;
   for (int i = 0; i < o.reasoning_tokens; ++i) {
     if (i > 0 && !Sleep(gap_ms, *res)) return;
-    if (!res->Write(Chunk(*plan, {{o.reasoning_field, "thinking" + std::to_string(i) + " "}},
-                          nullptr)))
+    if (!res->Write(
+            Chunk(*plan, {{o.reasoning_field, "thinking" + std::to_string(i) + " "}}, nullptr)))
       return;
   }
   for (std::size_t i = 0; i <= plan->tokens.size(); ++i) {

@@ -35,7 +35,7 @@ struct FakeLlmOptions {
   int ttft_ms = 0;          // request -> first token (the head goes out at once)
   double tokens_per_s = 0;  // 0 = as fast as possible
   std::string default_reply = "Hello! I am a fake language model.";
-  int reasoning_tokens = 0;  // thinking deltas before the answer
+  int reasoning_tokens = 0;                           // thinking deltas before the answer
   std::string reasoning_field = "reasoning_content";  // or "reasoning"
   // A trailing assistant message is a prefill to continue (llama.cpp,
   // Ollama); false answers from scratch, as OpenAI does.
@@ -45,17 +45,17 @@ struct FakeLlmOptions {
 
 enum class FakeLlmFault {
   kNone,
-  kHttp500,          // 500 + {"error": {...}} before any stream
-  kHttp429,          // 429 rate limit + {"error": {...}}
-  kHttp401,          // bad key
-  kHttp400,          // the request is refused as invalid
-  kStallSilent,      // reads the request, never answers
-  kStallAfterHead,   // sends the stream head, then nothing
-  kErrorEvent,       // after N tokens: data: {"error": {...}} and the end (OpenAI)
-  kErrorBareJson,    // after N tokens: bare {"error": ...} line, no [DONE] (Ollama)
-  kErrorLine,        // after N tokens: error: {...} (older llama.cpp)
-  kCut,              // after N tokens: the connection is cut mid-stream
-  kEndEarly,         // after N tokens: the body just ends, no finish_reason, no [DONE]
+  kHttp500,         // 500 + {"error": {...}} before any stream
+  kHttp429,         // 429 rate limit + {"error": {...}}
+  kHttp401,         // bad key
+  kHttp400,         // the request is refused as invalid
+  kStallSilent,     // reads the request, never answers
+  kStallAfterHead,  // sends the stream head, then nothing
+  kErrorEvent,      // after N tokens: data: {"error": {...}} and the end (OpenAI)
+  kErrorBareJson,   // after N tokens: bare {"error": ...} line, no [DONE] (Ollama)
+  kErrorLine,       // after N tokens: error: {...} (older llama.cpp)
+  kCut,             // after N tokens: the connection is cut mid-stream
+  kEndEarly,        // after N tokens: the body just ends, no finish_reason, no [DONE]
 };
 
 struct FakeLlmRequest {
@@ -124,7 +124,7 @@ class FakeLlmServer {
   int port_ = 0;
   std::unique_ptr<mv::HttpServer> server_;
 
-  mutable std::mutex mutex_;  // guards everything below
+  mutable std::mutex mutex_;            // guards everything below
   mutable std::condition_variable cv_;  // stop_, disconnects_
   FakeLlmOptions options_;
   std::deque<std::string> replies_;
@@ -138,7 +138,7 @@ class FakeLlmServer {
     std::thread thread;
     std::shared_ptr<std::atomic<bool>> done;
   };
-  std::vector<Stream> streams_;  // one generator per reply, reaped when done
+  std::vector<Stream> streams_;                       // one generator per reply, reaped when done
   std::vector<std::shared_ptr<mv::Responder>> held_;  // stalled responses
   bool stop_ = false;
 };

@@ -63,14 +63,15 @@ TEST_F(AsrApiTest, TranscribesUrlsafeBase64AsTheOriginalClientSends) {
 }
 
 TEST_F(AsrApiTest, AcceptsStandardAlphabetWithAndWithoutPadding) {
-  std::string wav = Wav() + std::string("\0", 1);  // odd length: padding needed
+  std::string wav = Wav();
+  if (wav.size() % 3 == 0) wav.push_back('\0');  // so that padding is needed
   std::string std_b64 = mv::Base64Encode(wav);
-  ASSERT_NE(std_b64.back(), 'A');
+  ASSERT_EQ(std_b64.back(), '=');
   std::string unpadded = std_b64.substr(0, std_b64.find('='));
   for (const auto& data : {std_b64, unpadded}) {
     auto r = HttpPostJson(Port(), "/api/asr", json{{"data", data}}.dump());
     ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_LT(mvtest::WordErrorRate("please turn on the lights in the kitchen",
+    EXPECT_LT(mv::WordErrorRate("please turn on the lights in the kitchen",
                                     json::parse(r.body).get<std::string>()),
               0.2);
   }

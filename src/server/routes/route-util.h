@@ -25,5 +25,6 @@ std::string RequireJsonObjectField(const std::string& body, const std::string& f
 
 void RegisterHealthRoutes(HttpServer& server, ServerContext& ctx);
 void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx);
+void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx);
 
 }  // namespace mv

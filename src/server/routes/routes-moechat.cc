@@ -1,13 +1,70 @@
 // The GPT-SoVITS voice chat server's API (PROTOCOLS.md A1), kept drop-in.
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "audio/audio-decoder.h"
+#include "audio/audio-encoder.h"
 #include "audio/resampler.h"
 #include "common/base64.h"
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
+#include "server/routes/turn-support.h"
 
 namespace mv {
+namespace {
+
+using nlohmann::json;
+
+// SSE for /api/chat: one event per spoken segment, then the whole reply.
+// The stream starts with the first event, so a turn that fails before any
+// speech still gets a plain JSON error with a proper status.
+class ChatEventStream {
+ public:
+  explicit ChatEventStream(std::shared_ptr<Responder> responder, std::shared_ptr<TurnTiming> timing)
+      : responder_(std::move(responder)), timing_(std::move(timing)) {}
+
+  void Event(const json& event) {
+    std::lock_guard lock(mutex_);
+    if (!started_) {
+      responder_->StartStream(200, "text/event-stream");
+      started_ = true;
+    }
+    responder_->Write("data: " + event.dump() + "\n\n");
+    timing_->Mark(Stage::kFirstByteSent);
+  }
+
+  void Done(const ChatTurnResult& result) {
+    std::lock_guard lock(mutex_);
+    if (result.cancelled) {  // nobody is listening
+      if (started_) responder_->End();
+      return;
+    }
+    if (result.error && !started_) {
+      const Error& e = *result.error;
+      responder_->Send(HttpResponse::Error(e.HttpStatus(), Error::KindName(e.kind()), e.code(),
+                                           std::string("LLM failed: ") + e.what()));
+      return;
+    }
+    if (!started_) responder_->StartStream(200, "text/event-stream");
+    started_ = true;
+    json last = {{"file", nullptr}, {"message", result.text}, {"done", true},
+                 {"timing", timing_->ToJson()}};
+    if (result.error)
+      last["error"] = {{"message", result.error->what()},
+                       {"type", Error::KindName(result.error->kind())},
+                       {"code", result.error->code()}};
+    responder_->Write("data: " + last.dump() + "\n\n");
+    responder_->End();
+  }
+
+ private:
+  std::shared_ptr<Responder> responder_;
+  std::shared_ptr<TurnTiming> timing_;
+  std::mutex mutex_;  // guards started_ and the order of writes to the responder
+  bool started_ = false;
+};
+
+}  // namespace
 
 void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
   // {"data": "<base64 WAV>"} -> "transcript" (JSON string).
@@ -20,8 +77,44 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
       AudioBuffer audio = DecodeAudio(bytes, ctx.config.audio);
       audio = Resample(audio, ctx.asr->SampleRate());
       AsrResult result = ctx.asr->Transcribe(audio, cancel);
-      return HttpResponse::Json(200, nlohmann::json(result.text).dump());
+      return HttpResponse::Json(200, json(result.text).dump());
     });
+  });
+
+  // {"msg": [{"role","content"}...]} -> SSE, one event per spoken segment:
+  // {"file": urlsafe-b64 WAV, "message": text, "done": false}, then
+  // {"file": null, "message": whole reply, "done": true, "timing": {...}}.
+  server.Route("POST", "/api/chat", [&ctx](std::shared_ptr<HttpRequest> req,
+                                           std::shared_ptr<Responder> responder) {
+    auto timing = std::make_shared<TurnTiming>();
+    ChatTurnRequest turn = BaseTurnRequest(ctx);
+    try {
+      turn.messages = ParseMessages(req->body, "msg");
+    } catch (const Error& e) {
+      CountRejected("/api/chat", e);
+      throw;
+    }
+    auto events = std::make_shared<ChatEventStream>(responder, timing);
+    ChatTurnSink sink;
+    sink.on_segment = [events](const SpokenSegment& s, const AudioBuffer& audio) {
+      events->Event({{"file", Base64UrlEncode(EncodeAudio(audio, AudioFormat::kWav))},
+                     {"message", s.display_text},
+                     {"done", false}});
+    };
+    sink.on_segment_error = [events](const SpokenSegment& s, const Error& e) {
+      // Never dropped silently: the client learns which text was not spoken.
+      events->Event({{"file", nullptr},
+                     {"message", s.display_text},
+                     {"done", false},
+                     {"error", {{"message", e.what()}, {"type", Error::KindName(e.kind())},
+                                {"code", e.code()}}}});
+    };
+    sink.on_done = [events, timing](const ChatTurnResult& result) {
+      FinishTurn("/api/chat", result, *timing);  // metrics first: a client may read them next
+      events->Done(result);
+    };
+    ChatTurn::Start(*ctx.llm, *ctx.tts, *ctx.compute, std::move(turn), responder->cancel(), timing,
+                    std::move(sink));
   });
 }
 

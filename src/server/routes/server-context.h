@@ -7,6 +7,7 @@
 #include "asr/asr.h"
 #include "common/thread-pool.h"
 #include "config/config.h"
+#include "llm/llm.h"
 #include "tts/tts.h"
 
 namespace mv {
@@ -15,6 +16,7 @@ struct ServerContext {
   Config config;
   std::unique_ptr<Asr> asr;
   std::unique_ptr<Tts> tts;
+  std::unique_ptr<Llm> llm;
   std::unique_ptr<ThreadPool> compute;
 };
 

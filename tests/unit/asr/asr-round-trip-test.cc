@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <map>
 
@@ -29,6 +30,9 @@ struct Tally {
 TEST(AsrRoundTrip, FliteVoicesRecognisedWithLowWordErrorRate) {
   // kal is 8 kHz and would need resampling; the 16 kHz voices cover the rest.
   const std::vector<std::string> voices = {"slt", "rms", "awb", "kal16"};
+  // flite's clustergen voices (slt, rms, awb) draw excitation noise from
+  // rand(): seeding makes the audio, and so the WER, reproducible.
+  std::srand(1);
   std::vector<Utterance> utterances;
   for (const std::string& voice : voices) {
     for (const char* sentence : test::kAssistantSentences) {
@@ -66,12 +70,15 @@ TEST(AsrRoundTrip, FliteVoicesRecognisedWithLowWordErrorRate) {
   std::printf("WER all    %5.1f%% (%zu/%zu words)\n", 100 * overall.Rate(), overall.edits,
               overall.words);
 
-  // Measured (pocketsphinx 5prealpha en-us, flite 2.2): TBD.
-  EXPECT_LE(per_voice["slt"].Rate(), 0.10);
+  // Measured with srand(1) (pocketsphinx 5prealpha en-us, flite 2.2):
+  // slt 6.0%, rms 8.3%, awb 10.7%, kal16 4.8%, all 7.4% (25/336 words).
+  // Over ten other seeds: slt 3.6-6.0%, rms 3.6-8.3%, awb 2.4-11.9%,
+  // kal16 4.8% (a diphone voice: no noise), all 3.9-7.4%.
+  EXPECT_LE(per_voice["slt"].Rate(), 0.08);
   EXPECT_LE(per_voice["rms"].Rate(), 0.10);
-  EXPECT_LE(per_voice["awb"].Rate(), 0.10);
-  EXPECT_LE(per_voice["kal16"].Rate(), 0.10);
-  EXPECT_LE(overall.Rate(), 0.10);
+  EXPECT_LE(per_voice["awb"].Rate(), 0.13);
+  EXPECT_LE(per_voice["kal16"].Rate(), 0.07);
+  EXPECT_LE(overall.Rate(), 0.09);
 }
 
 }  // namespace

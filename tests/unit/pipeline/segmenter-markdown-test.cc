@@ -60,7 +60,8 @@ const SegmenterCase kCases[] = {
                   "Keep going, you are doing amazing work today 😊"}},
     {.name = "OnlyEmoji", .input = "😀😃🎉", .spoken = {}, .displays = {"😀😃🎉"}},
     {.name = "EmojiSequences",
-     .input = "Family time 👨‍👩‍👧‍👦 is the best time of the week. I love it ❤️ so much 👍🏽.",
+     .input = "Family time 👨‍👩‍👧‍👦 is the best time of the week. I love it ❤️ so much "
+              "👍🏽.",
      .spoken = {"Family time is the best time of the week.", "I love it so much."}},
     {.name = "EmojiBetweenChinese",
      .input = "太棒了😊我们成功了！🎉",
@@ -76,6 +77,13 @@ const SegmenterCase kCases[] = {
     {.name = "SnakeCaseAndStrike",
      .input = "Call get_user_name now. It is ~~old~~ new and returns a string value for you.",
      .spoken = {"Call get user name now.", "It is old new and returns a string value for you."}},
+    {.name = "InlineCodeHasNoBreaks",
+     .input = "Type `cd .. && ls. Done` now, then press enter to continue.",
+     .spoken = {"Type cd .. && ls. Done now,", "then press enter to continue."}},
+    {.name = "TagInsideCodeIsText",
+     .input = "Write `[happy]` in the prompt to set a mood.\n```\n[sad]\n```\nThat is it.",
+     .spoken = {"Write [happy] in the prompt to set a mood.", "That is it."},
+     .emotions = {"", ""}},
     {.name = "EscapedMarkup",
      .input = "Use \\*stars\\* and \\_underscores\\_ literally in your message text.",
      .spoken = {"Use *stars* and _underscores_ literally in your message text."}},
@@ -85,8 +93,7 @@ class SegmenterMarkdownTest : public ::testing::TestWithParam<SegmenterCase> {};
 
 TEST_P(SegmenterMarkdownTest, Segments) { CheckCase(GetParam()); }
 
-INSTANTIATE_TEST_SUITE_P(Markdown, SegmenterMarkdownTest, ::testing::ValuesIn(kCases),
-                         CaseName());
+INSTANTIATE_TEST_SUITE_P(Markdown, SegmenterMarkdownTest, ::testing::ValuesIn(kCases), CaseName());
 
 }  // namespace
 }  // namespace mv::testing

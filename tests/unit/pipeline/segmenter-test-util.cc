@@ -76,8 +76,8 @@ std::vector<std::string> SplitAtBytes(std::string_view text, std::size_t bytes) 
 std::string Describe(const std::vector<Segment>& segments) {
   std::string out;
   for (const Segment& s : segments) {
-    out += "  #" + std::to_string(s.index) + " text=[" + s.text + "] display=[" +
-           s.display_text + "] emotion=[" + s.emotion + "]\n";
+    out += "  #" + std::to_string(s.index) + " text=[" + s.text + "] display=[" + s.display_text +
+           "] emotion=[" + s.emotion + "]\n";
   }
   return out;
 }
@@ -112,8 +112,8 @@ void CheckCase(const SegmenterCase& c) {
     for (int max_chars : {1, 2, 3, 5, 9}) {
       const auto pieces = SplitAtCharacters(c.input, seed * 31 + max_chars, max_chars);
       const auto split = SegmentPieces(c.options, pieces);
-      EXPECT_TRUE(SameSegments(whole, split))
-          << "seed " << seed << " max " << max_chars << ":\n" << Describe(split);
+      EXPECT_TRUE(SameSegments(whole, split)) << "seed " << seed << " max " << max_chars << ":\n"
+                                              << Describe(split);
     }
   }
   for (std::size_t bytes : {1, 2, 4}) {

@@ -114,3 +114,17 @@ TEST(Explore, Cmn) {
   }
 }
 }}
+namespace mv { namespace {
+TEST(Explore, Kal) {
+  for (std::string v : {"kal16", "rms", "awb", "slt"}) {
+    size_t edits = 0, words = 0;
+    for (int i = 0; i < 12; ++i) {
+      const char* s = test::kAssistantSentences[i];
+      AudioBuffer a = Router().SynthesizeAll({s, "en", v, nullptr});
+      edits += WordEditDistance(s, Asr().Transcribe(a, {}).text); words += NormalizeWords(s).size();
+      try { auto p = EstimateVoiceProfile(a); std::printf("%s %.1f %.2f | ", v.c_str(), p.median_f0, p.vocal_tract_scale);} catch (const std::exception& e) { std::printf("%s: %s\n", s, e.what()); }
+    }
+    std::printf("\n%s WER=%.3f\n", v.c_str(), double(edits) / words);
+  }
+}
+}}

@@ -1,0 +1,194 @@
+// "MirrorChat" (PROTOCOLS.md A2): POST /process_audio, multipart `audio` +
+// `language`; the answer comes back as WAV in the caller's own voice. Unlike
+// the original, `?stream=true` streams it (WAV header with data size 0, then
+// PCM as each segment is ready), and a failed sentence is never dropped
+// silently (it is logged and counted; the stream goes on).
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "audio/audio-decoder.h"
+#include "audio/audio-encoder.h"
+#include "audio/resampler.h"
+#include "server/http-server.h"
+#include "server/multipart.h"
+#include "server/routes/route-util.h"
+#include "server/routes/turn-support.h"
+
+namespace mv {
+namespace {
+
+constexpr int kOutputRate = 24000;
+const std::string kRoute = "/process_audio";
+
+// The original's error shape: {"error": "..."} (a string, not an object).
+HttpResponse MirrorError(int status, const std::string& message) {
+  return HttpResponse::Json(status, nlohmann::json{{"error", message}}.dump());
+}
+
+std::string AsrLanguage(const std::string& language) {
+  if (language == "chinese" || language == "zh" || language == "zh-cn" || language == "cmn")
+    return "zh";
+  if (language == "english" || language == "en" || language == "en-us") return "en";
+  throw Error(ErrorKind::kInvalidInput, "bad_language",
+              "language must be chinese, english, zh or en; got '" + language + "'");
+}
+
+// Collects the answer at one output rate; streams it too when asked.
+class AnswerAssembler {
+ public:
+  AnswerAssembler(std::shared_ptr<Responder> responder, bool stream,
+                  std::shared_ptr<TurnTiming> timing)
+      : responder_(std::move(responder)), stream_(stream), timing_(std::move(timing)) {}
+
+  void Audio(int segment, const float* samples, std::size_t n, int rate) {
+    std::lock_guard lock(mutex_);
+    if (segment != segment_ || !resampler_ || resampler_->input_rate() != rate) {
+      FlushLocked();
+      resampler_ = std::make_unique<Resampler>(rate, kOutputRate);
+      segment_ = segment;
+    }
+    AppendLocked(resampler_->Process(samples, n));
+  }
+
+  void SegmentDone() {
+    std::lock_guard lock(mutex_);
+    FlushLocked();
+  }
+
+  void Done(const ChatTurnResult& result) {
+    std::lock_guard lock(mutex_);
+    FlushLocked();
+    if (result.cancelled) {
+      if (started_) responder_->End();
+      return;
+    }
+    if (stream_) {
+      if (!started_ && result.error) {
+        responder_->Send(MirrorError(result.error->HttpStatus(),
+                                     std::string("LLM failed: ") + result.error->what()));
+        return;
+      }
+      StartLocked();
+      responder_->End();
+      return;
+    }
+    if (result.error) {
+      responder_->Send(
+          MirrorError(result.error->HttpStatus(), std::string("LLM failed: ") + result.error->what()));
+      return;
+    }
+    if (result.spoken_segments > 0 && result.failed_segments == result.spoken_segments) {
+      responder_->Send(MirrorError(502, "speech synthesis failed for every sentence"));
+      return;
+    }
+    HttpResponse r;
+    r.content_type = "audio/wav";
+    r.body = EncodeAudio(AudioBuffer{std::move(whole_), kOutputRate}, AudioFormat::kWav);
+    r.headers = {{"X-Transcript-Reply", std::to_string(result.text.size())}};
+    timing_->Mark(Stage::kFirstByteSent);
+    responder_->Send(std::move(r));
+  }
+
+ private:
+  void StartLocked() {
+    if (started_) return;
+    started_ = true;
+    responder_->StartStream(200, "audio/wav");
+    responder_->Write(WavStreamHeader(kOutputRate));
+  }
+  void AppendLocked(const std::vector<float>& pcm) {
+    if (pcm.empty()) return;
+    if (stream_) {
+      StartLocked();
+      responder_->Write(ToPcm16(pcm.data(), pcm.size()));
+      timing_->Mark(Stage::kFirstByteSent);
+    } else {
+      whole_.insert(whole_.end(), pcm.begin(), pcm.end());
+    }
+  }
+  void FlushLocked() {
+    if (resampler_) AppendLocked(resampler_->Flush());
+    resampler_.reset();
+  }
+
+  std::shared_ptr<Responder> responder_;
+  const bool stream_;
+  std::shared_ptr<TurnTiming> timing_;
+  std::mutex mutex_;  // guards everything below; sink calls come from pool threads
+  std::unique_ptr<Resampler> resampler_;
+  int segment_ = -1;
+  bool started_ = false;
+  std::vector<float> whole_;
+};
+
+}  // namespace
+
+void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
+  server.Route("POST", "/process_audio", [&ctx](std::shared_ptr<HttpRequest> req,
+                                                std::shared_ptr<Responder> responder) {
+    auto timing = std::make_shared<TurnTiming>();
+    std::string audio_bytes, language;
+    try {
+      auto form = MultipartForm::Parse(req->Header("content-type"), req->body);
+      const FormPart* audio = form.Find("audio");
+      if (!audio || audio->data.empty())
+        throw Error(ErrorKind::kInvalidInput, "missing_field", "multipart field 'audio' is required");
+      audio_bytes = audio->data;
+      language = AsrLanguage(form.Value("language").value_or(ctx.config.asr.language));
+    } catch (const Error& e) {
+      CountRejected(kRoute, e);
+      responder->Send(MirrorError(e.HttpStatus(), e.what()));
+      return;
+    }
+    bool stream = req->Query("stream").value_or("false") == "true";
+    ctx.compute->Post([&ctx, responder, timing, stream, language,
+                       audio_bytes = std::move(audio_bytes)]() mutable {
+      if (responder->cancel().IsCancelled()) return;
+      ChatTurnRequest turn = BaseTurnRequest(ctx);
+      try {
+        AudioBuffer audio = Resample(DecodeAudio(audio_bytes, ctx.config.audio), 16000);
+        if (language != ctx.config.asr.language)
+          throw Error(ErrorKind::kUnsupported, "unsupported_language",
+                      "the configured ASR (" + ctx.config.asr.engine + ", " +
+                          ctx.config.asr.language + ") cannot recognise '" + language + "'");
+        AsrResult heard = ctx.asr->Transcribe(Resample(audio, ctx.asr->SampleRate()),
+                                              responder->cancel());
+        timing->Mark(Stage::kAsrDone);
+        if (heard.text.empty())
+          throw Error(ErrorKind::kInvalidInput, "no_speech", "no speech was recognised in 'audio'");
+        // The caller's question is the voice reference of the answer.
+        auto ref = std::make_shared<VoiceReference>();
+        ref->id = "caller:" + std::to_string(std::hash<std::string>()(audio_bytes));
+        ref->transcript = heard.text;
+        ref->audio = std::make_shared<AudioBuffer>(std::move(audio));
+        turn.reference = std::move(ref);
+        turn.language = language;
+        turn.messages = {{"user", heard.text}};
+      } catch (const Error& e) {
+        CountRejected(kRoute, e);
+        responder->Send(MirrorError(e.HttpStatus(), e.what()));
+        return;
+      }
+      auto answer = std::make_shared<AnswerAssembler>(responder, stream, timing);
+      ChatTurnSink sink;
+      sink.on_audio = [answer](const SpokenSegment& s, const float* p, std::size_t n, int rate) {
+        answer->Audio(s.number, p, n, rate);
+      };
+      sink.on_segment = [answer](const SpokenSegment&, const AudioBuffer&) { answer->SegmentDone(); };
+      sink.on_segment_error = [](const SpokenSegment& s, const Error& e) {
+        spdlog::warn("/process_audio: segment {} not spoken: {}", s.number, e.what());
+      };
+      sink.on_done = [answer, timing](const ChatTurnResult& result) {
+        FinishTurn(kRoute, result, *timing);
+        answer->Done(result);
+      };
+      ChatTurn::Start(*ctx.llm, *ctx.tts, *ctx.compute, std::move(turn), responder->cancel(),
+                      timing, std::move(sink));
+    });
+  });
+}
+
+}  // namespace mv
