@@ -8,6 +8,7 @@
 #include "config/config-loader.h"
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
+#include "voice/reference-voice-tts.h"
 
 namespace mv {
 
@@ -29,7 +30,11 @@ int RunServe(const ServeOptions& options) {
     spdlog::info("loading engines: asr={} tts={}", ctx.config.asr.engine,
                  ctx.config.tts.engine.empty() ? "auto" : ctx.config.tts.engine);
     ctx.asr = CreateAsr(ctx.config.asr);
-    ctx.tts = CreateTts(ctx.config.tts);
+    // The embedded engines cannot clone: references (mirror voice, emotion
+    // clips) are rendered by voice matching.
+    auto tts = std::make_unique<ReferenceVoiceTts>(CreateTts(ctx.config.tts), ctx.config.tts.language);
+    tts->Calibrate(ctx.config.tts.language);
+    ctx.tts = std::move(tts);
     ctx.llm = Llm::Create("openai", ctx.config.llm);
     ctx.compute = std::make_unique<ThreadPool>(ctx.config.server.compute_threads);
 

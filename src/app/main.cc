@@ -1,14 +1,26 @@
 // mirrorvox: a streaming voice-chat server. This file is the command table.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 
 #include "app/commands.h"
 
 int main(int argc, char** argv) {
+  // Logs go to stderr: stdout carries results (transcripts, config check).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("mirrorvox"));
+  if (const char* level = std::getenv("MIRRORVOX_LOG_LEVEL"))
+    spdlog::set_level(spdlog::level::from_str(level));
+  // MIRRORVOX_CONFIG names the config file when -c is not given.
+  std::string env_config = std::getenv("MIRRORVOX_CONFIG") ? std::getenv("MIRRORVOX_CONFIG") : "";
+
   CLI::App app{"mirrorvox: speech in -> ASR -> LLM -> TTS -> speech out, streaming"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "mirrorvox 0.1.0");
 
   mv::ServeOptions serve;
+  serve.config_path = env_config;
   auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP server");
   serve_cmd->add_option("-c,--config", serve.config_path, "YAML config file (default: embedded)");
   serve_cmd->add_option("--host", serve.host, "Override server.host");
@@ -29,7 +41,7 @@ int main(int argc, char** argv) {
   say_cmd->add_option("--voice", say.voice, "Voice (flite: slt rms awb kal16 kal; espeak: cmn ...)");
   say_cmd->add_option("-c,--config", say.config_path, "YAML config file");
 
-  std::string check_path;
+  std::string check_path = env_config;
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
   auto* check_cmd =

@@ -108,10 +108,17 @@ AsrPocketsphinx::AsrPocketsphinx(const AsrConfig& config) : config_(config) {
   // let them share the LM pages, but 5prealpha reads the trie LM (.lm.bin)
   // into memory regardless: measured ~93 MB RSS per decoder with or without
   // it. Handing one ngram_model_t to several decoders (ps_set_lm) is not safe
-  // either: the trie scorer caches history inside the model.
+  // either: lm_trie_score() writes its history caches into the model.
+  //
+  // -remove_noise no: the front end's noise estimate survives from one
+  // utterance to the next and there is no API to reset it, so a request's
+  // words would depend on what the decoder heard before (measured: 2-3 of 48
+  // clips decoded differently in reverse order; none without it, and the
+  // round-trip WER did not get worse).
   for (int i = 0; i < config.pool_size; ++i) {
-    cmd_ln_t* args = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(),
-                                 "-dict", dict.c_str(), "-mmap", "yes", nullptr);
+    cmd_ln_t* args =
+        cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(), "-dict",
+                    dict.c_str(), "-mmap", "yes", "-remove_noise", "no", nullptr);
     ps_decoder_t* ps = args != nullptr ? ps_init(args) : nullptr;
     if (args != nullptr) cmd_ln_free_r(args);  // the decoder keeps its own reference
     if (ps == nullptr) {

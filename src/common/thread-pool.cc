@@ -21,10 +21,10 @@ ThreadPool::~ThreadPool() {
   for (auto& t : workers_) t.join();
 }
 
-void ThreadPool::Post(std::function<void()> job) {
+void ThreadPool::Post(std::function<void()> job, int priority) {
   {
     std::lock_guard lock(mutex_);
-    jobs_.push_back(std::move(job));
+    jobs_.emplace(std::make_pair(priority, next_seq_++), std::move(job));
   }
   cv_.notify_one();
 }
@@ -41,8 +41,9 @@ void ThreadPool::Run() {
       std::unique_lock lock(mutex_);
       cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
       if (jobs_.empty()) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
+      auto first = jobs_.begin();
+      job = std::move(first->second);
+      jobs_.erase(first);
     }
     // A job must report its own errors; this only keeps the worker alive.
     try {

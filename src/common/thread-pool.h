@@ -2,8 +2,10 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <cstddef>
-#include <deque>
+#include <map>
+#include <utility>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -18,16 +20,20 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  void Post(std::function<void()> job);
+  // Lower `priority` runs first; FIFO among equals. Turns post their first
+  // segment at a lower value than later ones, so under load every caller's
+  // first audio comes before anyone's second sentence.
+  void Post(std::function<void()> job, int priority = 0);
   int size() const { return static_cast<int>(workers_.size()); }
   std::size_t queued() const;
 
  private:
   void Run();
 
-  mutable std::mutex mutex_;  // guards jobs_ and stopping_
+  mutable std::mutex mutex_;  // guards jobs_, next_seq_ and stopping_
   std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
+  std::map<std::pair<int, uint64_t>, std::function<void()>> jobs_;  // (priority, seq)
+  uint64_t next_seq_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

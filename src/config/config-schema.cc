@@ -274,6 +274,23 @@ std::vector<ConfigField> MakeFields() {
   // pipeline
   f.push_back(Bool(
       "pipeline.speak_only_quoted", [](auto& c) -> auto& { return c.pipeline.speak_only_quoted; }));
+  f.push_back(Bool(
+      "pipeline.drop_parentheses", [](auto& c) -> auto& { return c.pipeline.drop_parentheses; }));
+  f.push_back(Bool(
+      "pipeline.drop_urls", [](auto& c) -> auto& { return c.pipeline.drop_urls; }));
+  f.push_back(Bool(
+      "pipeline.early_first_segment",
+      [](auto& c) -> auto& { return c.pipeline.early_first_segment; }));
+  f.push_back(Int(
+      "pipeline.first_min_chars", [](auto& c) -> auto& { return c.pipeline.first_min_chars; }, 1,
+      1000));
+  f.push_back(Int(
+      "pipeline.min_chars", [](auto& c) -> auto& { return c.pipeline.min_chars; }, 1, 1000));
+  f.push_back(Int(
+      "pipeline.max_chars", [](auto& c) -> auto& { return c.pipeline.max_chars; }, 1, 10000));
+  f.push_back(Int(
+      "pipeline.output_sample_rate", [](auto& c) -> auto& { return c.pipeline.output_sample_rate; },
+      8000, 48000));
   return f;
 }
 

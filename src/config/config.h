@@ -15,9 +15,20 @@
 
 namespace mv {
 
+// How replies are cut and spoken (see pipeline/segmenter.h for the rules).
 struct PipelineConfig {
   // Only text inside ASCII double quotes is spoken (the original's mode).
   bool speak_only_quoted = false;
+  bool drop_parentheses = true;  // (stage directions) are not spoken
+  bool drop_urls = true;         // bare scheme:// URLs are not spoken
+  // The first segment ends at the first clause punctuation, so audio starts
+  // early; false = whole sentences only (the original design).
+  bool early_first_segment = true;
+  int first_min_chars = 3;  // units (a CJK character or a word)
+  int min_chars = 10;
+  int max_chars = 100;
+  // Rate of audio assembled from several segments (/process_audio).
+  int output_sample_rate = 24000;
 };
 
 struct Config {

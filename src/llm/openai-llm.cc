@@ -193,7 +193,15 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     if (out.empty() || stop_.IsCancelled()) return;
     if (result_.text.empty()) result_.first_token_ms = MsSince(start_);
     result_.text += out;
-    if (on_delta_) on_delta_(out);
+    if (!on_delta_) return;
+    try {
+      on_delta_(out);
+    } catch (const std::exception& e) {
+      // The listener's bug, not the endpoint's: end the call, no failover.
+      callback_error_ = std::string("on_delta threw: ") + e.what();
+      spdlog::error("LLM {}", callback_error_);
+      stop_.Cancel();
+    }
   }
 
   // The server ignored "stream": true and sent one chat.completion object.
@@ -282,7 +290,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     }
     shared_->pool.MarkFailed(a.index);
     if (next_ < order_.size()) {
-      spdlog::warn("LLM endpoint {} failed; trying the next one", line);
+      spdlog::warn("LLM endpoint {}; trying the next one", line);
       ++result_.failovers;
       StartAttempt();
       return;
@@ -297,6 +305,8 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
   }
 
   Error CancelError() const {
+    if (!callback_error_.empty())
+      return Error(ErrorKind::kInternal, "callback_threw", callback_error_);
     if (user_cancel_.IsCancelled())
       return Error(ErrorKind::kCancelled, "cancelled", "LLM call cancelled");
     return Error(ErrorKind::kCancelled, "llm_shutdown", "LLM engine shut down");
@@ -331,6 +341,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
   std::size_t next_ = 0;
   std::shared_ptr<Attempt> attempt_;  // the running one
   std::string finish_reason_;
+  std::string callback_error_;  // set when on_delta threw
   LlmResult result_;
 };
 

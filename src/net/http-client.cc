@@ -281,7 +281,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
           op.Stop(Abort::kTooLarge);
           co_return op.Failure(ErrorKind::kTooLarge, "body_too_large", "");
         }
-        if (op.callbacks.on_data) op.callbacks.on_data(std::string_view(chunk.data(), got));
+        // The flag, not just `abort`: a cancel from another thread is visible at once.
+        if (op.callbacks.on_data && !op.cancel.IsCancelled())
+          op.callbacks.on_data(std::string_view(chunk.data(), got));
       }
       if (ec)
         co_return op.Failure(ErrorKind::kUpstream, "connection_lost",

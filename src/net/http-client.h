@@ -6,7 +6,8 @@
 // request are serialized and run on an I/O thread: keep them short, never
 // block in them, and never call Fetch() from them.
 // Ownership: destroying the client cancels every request in flight (each
-// still gets its on_complete) and joins the I/O threads.
+// still gets its on_complete) and joins the I/O threads, so never destroy it
+// from one of its own callbacks.
 #pragma once
 
 #include <cstddef>

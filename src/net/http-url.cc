@@ -42,6 +42,8 @@ HttpUrl HttpUrl::Parse(std::string_view text) {
   }
   url.target = std::string(u.encoded_path());
   if (url.target.empty()) url.target = "/";
+  // Boost.URL 1.81 reads "h:12ab/" as port 12 and path "ab/".
+  if (url.target[0] != '/') Bad(text, "bad port or path");
   if (u.has_query()) url.target += "?" + std::string(u.encoded_query());
   if (u.has_userinfo()) url.userinfo = std::string(u.encoded_userinfo());
   return url;

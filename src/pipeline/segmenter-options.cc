@@ -24,7 +24,9 @@ std::string SegmenterOptions::ToString() const {
   std::ostringstream os;
   os << "SegmenterOptions(speak_only_quoted=" << (speak_only_quoted ? "true" : "false")
      << ", drop_parentheses=" << (drop_parentheses ? "true" : "false")
-     << ", drop_urls=" << (drop_urls ? "true" : "false") << ", first_min_chars=" << first_min_chars
+     << ", drop_urls=" << (drop_urls ? "true" : "false")
+     << ", early_first_segment=" << (early_first_segment ? "true" : "false")
+     << ", first_min_chars=" << first_min_chars
      << ", min_chars=" << min_chars << ", max_chars=" << max_chars << ")";
   return os.str();
 }

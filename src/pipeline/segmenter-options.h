@@ -17,6 +17,9 @@ struct SegmenterOptions {
   // The first spoken segment ends at the first clause or sentence punctuation
   // once it holds this many units, so the first audio starts early.
   int first_min_chars = 3;
+  // false: the first segment follows the same rule as later ones (whole
+  // sentences), as the original design did; for comparison benchmarks.
+  bool early_first_segment = true;
   // Later segments end at sentence punctuation or a line break once they hold
   // this many units; shorter sentences merge with the next.
   int min_chars = 10;

@@ -140,7 +140,7 @@ void Segmenter::Absorb(const ScanToken& token) {
 
 void Segmenter::Resolve(std::string_view next_raw, std::vector<Segment>* out) {
   const int units = spoken_.units();
-  const bool first = !spoken_emitted_;
+  const bool first = !spoken_emitted_ && options_.early_first_segment;
   bool cut = false;
   switch (pending_.strength) {
     case Strength::kSentence: {

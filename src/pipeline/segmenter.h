@@ -19,10 +19,16 @@
 //   to an ASCII letter or digit), "Mr." "Dr." "e.g." "i.e." "vs." and single
 //   capital initials ("J. K."); after ASCII .!? or an ellipsis a lowercase
 //   word continues the sentence ("etc. and", "U.S. economy", "Hi!" she said).
-// - An emotion tag that changes the voice in a segment that already has
-//   speech cuts right before the tag; a code block is a segment of its own.
+// - Emotion tags: "[word]" (letters/digits/CJK/_/-, up to 24 characters, not
+//   followed by "(" and not glued to a preceding ASCII letter or digit like
+//   "a[i]") is silent and sets the emotion of the following segments until
+//   the next tag; "[1]" is a silent citation that changes nothing. A tag that
+//   changes the emotion of a segment that already has speech cuts right
+//   before itself, so each segment has one voice.
+// - A code block is a segment of its own.
 // - max_chars: cut at the next clause punctuation or white space; at 5/4 of
-//   it, or when the raw text grows past 24 bytes per max_chars unit, anywhere.
+//   it, anywhere. Raw text (code, narration, words without spaces) is also
+//   cut at white space past 12 * max_chars bytes and anywhere past 24 *.
 //
 // Speech (Segment::text) leaves out: markdown markup (emphasis, `code` ticks,
 // headings, bullets, "1. " numbers, "> ", rules, table pipes, link URLs; link

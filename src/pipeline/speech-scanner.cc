@@ -1,7 +1,7 @@
 #include "pipeline/speech-scanner.h"
 
 #include <algorithm>
-#include <array>
+#include <iterator>
 #include <string_view>
 
 #include "pipeline/utf8.h"
@@ -25,7 +25,7 @@ bool IsTagChar(char32_t c) { return c == '_' || c == '-' || utf8::IsSpeakable(c)
 bool IsSchemeChar(char32_t c) { return utf8::IsAsciiAlnum(c) || c == '+' || c == '-' || c == '.'; }
 
 // Never end a sentence: they precede a name or an example.
-constexpr std::array<std::string_view, 25> kAbbreviations = {
+constexpr std::string_view kAbbreviations[] = {
     "mr",  "mrs",  "ms",  "dr",  "prof", "sr",  "jr", "st",  "mt",  "rev",    "gen", "col", "lt",
     "sgt", "capt", "gov", "sen", "rep",  "hon", "vs", "e.g", "i.e", "approx", "cf",  "fig"};
 
@@ -56,10 +56,11 @@ SpeechScanner::Outcome SpeechScanner::ScanLinkUrl(char32_t c0, std::size_t n0, S
   if (c0 == '(') {
     ++link_url_parens_;
   } else if (c0 == ')') {
-    if (link_url_parens_ == 0)
+    if (link_url_parens_ == 0) {
       in_link_url_ = false;
-    else
+    } else {
       --link_url_parens_;
+    }
   }
   Silent(n0, t);
   t->closer = true;  // "[done.](url)": the URL may trail a sentence end
@@ -398,10 +399,12 @@ void SpeechScanner::Break(std::string_view input, std::size_t size, BreakKind ki
 }
 
 bool SpeechScanner::IsAbbreviation() const {
+  if (word_.empty()) return false;
   if (word_.size() == 1 && word_[0] >= 'A' && word_[0] <= 'Z') return true;  // J. K. Rowling
   std::string lower = word_;
   for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return std::find(kAbbreviations.begin(), kAbbreviations.end(), lower) != kAbbreviations.end();
+  return std::find(std::begin(kAbbreviations), std::end(kAbbreviations), lower) !=
+         std::end(kAbbreviations);
 }
 
 // Unbalanced quotes, parentheses, code spans and links end with their line.
@@ -415,10 +418,8 @@ void SpeechScanner::Remember(std::string_view raw) {
   for (char c : raw) {
     const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     if (letter || (c == '.' && !word_.empty())) {
-      if (word_.size() < 8)
-        word_ += c;
-      else
-        word_ = "#";  // too long to be an abbreviation
+      // Past 8 characters it cannot be an abbreviation; "#" never matches.
+      word_ = word_.size() < 8 ? word_ + c : "#";
     } else {
       word_.clear();
     }

@@ -63,7 +63,8 @@ void TtsFanout::StartMoreLocked(std::vector<int>* to_start) {
 }
 
 void TtsFanout::Launch(int index) {
-  pool_.Post([self = shared_from_this(), index] { self->RunJob(index); });
+  // Earlier segments first, across all turns (see ThreadPool::Post).
+  pool_.Post([self = shared_from_this(), index] { self->RunJob(index); }, 1 + index);
 }
 
 void TtsFanout::RunJob(int index) {

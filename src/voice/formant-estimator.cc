@@ -138,9 +138,9 @@ Formants FormantEstimator::Estimate(const AudioBuffer& input, const PitchTrack& 
     const auto begin = static_cast<std::size_t>(start);
     if (begin + frame > audio.samples.size()) continue;
     std::vector<double> poles = FramePoles(audio.samples.data() + begin, frame);
-    poles.erase(std::remove_if(poles.begin(), poles.end(),
-                               [](double hz) { return hz < kMinFormantHz; }),
-                poles.end());
+    poles.erase(
+        std::remove_if(poles.begin(), poles.end(), [](double hz) { return hz < kMinFormantHz; }),
+        poles.end());
     if (poles.size() < 3) continue;
     f1s.push_back(poles[0]);
     f2s.push_back(poles[1]);

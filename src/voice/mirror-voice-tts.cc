@@ -8,7 +8,8 @@
 
 namespace mv {
 
-MirrorVoiceTts::MirrorVoiceTts(Tts& base, VoiceMatch match) : base_(base), match_(std::move(match)) {}
+MirrorVoiceTts::MirrorVoiceTts(Tts& base, VoiceMatch match)
+    : base_(base), match_(std::move(match)) {}
 
 std::unique_ptr<MirrorVoiceTts> MirrorVoiceTts::ForCaller(Tts& base, const VoiceMatcher& matcher,
                                                           const AudioBuffer& caller_audio) {
@@ -25,18 +26,17 @@ void MirrorVoiceTts::Synthesize(const TtsRequest& request, const CancelToken& ca
   auto emit = [&](const std::vector<float>& samples, int rate) {
     return samples.empty() || on_chunk(samples.data(), samples.size(), rate);
   };
-  base_.Synthesize(shifted_request, cancel,
-                   [&](const float* samples, std::size_t count, int rate) {
-                     if (shifter && shifter->sample_rate() != rate) {
-                       if (!emit(shifter->Flush(), shifter->sample_rate())) return false;
-                       shifter.reset();
-                     }
-                     if (!shifter) {
-                       shifter.emplace(rate, match_.pitch_semitones, match_.formant_scale);
-                     }
-                     if (shifter->passthrough()) return on_chunk(samples, count, rate);
-                     return emit(shifter->Process(samples, count), rate);
-                   });
+  base_.Synthesize(shifted_request, cancel, [&](const float* samples, std::size_t count, int rate) {
+    if (shifter && shifter->sample_rate() != rate) {
+      if (!emit(shifter->Flush(), shifter->sample_rate())) return false;
+      shifter.reset();
+    }
+    if (!shifter) {
+      shifter.emplace(rate, match_.pitch_semitones, match_.formant_scale);
+    }
+    if (shifter->passthrough()) return on_chunk(samples, count, rate);
+    return emit(shifter->Process(samples, count), rate);
+  });
   if (!shifter) return;
   if (cancel.IsCancelled() || !emit(shifter->Flush(), shifter->sample_rate())) {
     throw Error(ErrorKind::kCancelled, "cancelled", "speech synthesis cancelled");

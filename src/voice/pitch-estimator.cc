@@ -12,7 +12,7 @@ namespace mv {
 namespace {
 
 struct Geometry {
-  std::size_t frame = 0;   // samples per analysis frame
+  std::size_t frame = 0;  // samples per analysis frame
   std::size_t hop = 0;
   std::size_t window = 0;  // YIN integration window
   std::size_t tau_min = 0;
@@ -157,8 +157,8 @@ PitchTrack PitchEstimator::Estimate(const AudioBuffer& input) const {
     f.aperiodicity = pick.aperiodicity;
   }
 
-  const double floor_rms =
-      std::max(options_.absolute_silence_rms, loudest * std::pow(10.0, options_.relative_silence_db / 20.0));
+  const double floor_rms = std::max(options_.absolute_silence_rms,
+                                    loudest * std::pow(10.0, options_.relative_silence_db / 20.0));
   for (auto& f : track.frames) {
     f.voiced = f.f0 > 0.0 && f.aperiodicity < options_.voicing_threshold && f.rms >= floor_rms &&
                f.f0 >= options_.min_f0 * 0.97 && f.f0 <= options_.max_f0 * 1.03;

@@ -43,7 +43,7 @@ struct PitchFrame {
 
 struct PitchTrack {
   std::vector<PitchFrame> frames;
-  double median_f0 = 0.0;       // over voiced frames; 0 when none
+  double median_f0 = 0.0;        // over voiced frames; 0 when none
   double voiced_fraction = 0.0;  // voiced frames / all frames
   double voiced_seconds = 0.0;   // voiced frames * hop
   double hop_seconds = 0.01;

@@ -55,7 +55,8 @@ std::string VoiceMatch::ToString() const {
 
 void VoiceMatcherOptions::Validate() const {
   auto bad = [](const char* what) {
-    throw Error(ErrorKind::kInvalidInput, "bad_voice_options", std::string("voice matcher: ") + what);
+    throw Error(ErrorKind::kInvalidInput, "bad_voice_options",
+                std::string("voice matcher: ") + what);
   };
   if (!(max_shift_up >= 0.0 && max_shift_up <= 12.0)) bad("max_shift_up must be in [0, 12]");
   if (!(max_shift_down >= 0.0 && max_shift_down <= 12.0)) bad("max_shift_down must be in [0, 12]");
@@ -95,7 +96,8 @@ std::vector<std::string> VoiceMatcher::DefaultCandidates(const std::vector<std::
 std::string VoiceMatcher::DefaultCalibrationText(const std::string& language) {
   // Long enough for ~2 s of voiced speech; ordinary vowels, no questions
   // (a rising end would bias the median).
-  if (PrimaryLanguage(language) == "zh") return "今天天气很好，我们一起去公园散步，然后回家吃晚饭。";
+  if (PrimaryLanguage(language) == "zh")
+    return "今天天气很好，我们一起去公园散步，然后回家吃晚饭。";
   return "The weather is fine today, so we will walk to the market and buy some bread and "
          "apples for lunch.";
 }
@@ -116,8 +118,8 @@ std::vector<BaseVoice> VoiceMatcher::Measure() const {
     } catch (const Error& e) {
       // One unusable voice (unknown name, too little speech) must not
       // disable matching; only all of them failing does.
-      failures += (failures.empty() ? "" : "; ") + (name.empty() ? "(default)" : name) + ": " +
-                  e.what();
+      failures +=
+          (failures.empty() ? "" : "; ") + (name.empty() ? "(default)" : name) + ": " + e.what();
     }
   }
   if (measured.empty()) {
@@ -153,7 +155,8 @@ VoiceMatch VoiceMatcher::Match(const VoiceProfile& caller) const {
     if (caller.vocal_tract_scale > 0.0 && base.profile.vocal_tract_scale > 0.0) {
       tract = Semitones(caller.vocal_tract_scale / base.profile.vocal_tract_scale);
     }
-    const double cost = shift * shift + options_.tract_weight * tract * tract + 100.0 * beyond * beyond;
+    const double cost =
+        shift * shift + options_.tract_weight * tract * tract + 100.0 * beyond * beyond;
     if (cost < best_cost) {
       best_cost = cost;
       best = &base;

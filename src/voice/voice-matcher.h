@@ -11,12 +11,13 @@
 // and among those the one with the nearer F0 and vocal-tract length.
 //
 // Shift limits, measured with pocketsphinx on flite voices shifted by
-// Rubber Band (R3, formants preserved; WER over 46 words): down 6 semitones
-// 2-7%, down 8 semitones 24-37% (unusable); up 8 semitones still 7-9%. Hence
-// down at most 5, up at most 7 by default: prefer a closer base voice.
-// Formant shifting is off by default: moving flite's formants by 8% cost
-// 7-30 points of WER (male voices down, female voices up), more than the
-// likeness it buys.
+// Rubber Band (R3, formants preserved; WER over 46 words, unshifted 0-9%):
+// down 6 semitones 2-7%, down 8 semitones 24-37% (unusable); up 8 semitones
+// still 7-9% (but slt +5.8 on other texts: 12-25% against 7-11% unshifted).
+// Hence down at most 5, up at most 7 by default: a closer base voice beats a
+// bigger shift. Formant shifting is off by default: moving flite's formants
+// by 8% cost up to 28 points of WER (slt raised: +17, rms lowered: +28),
+// more than the likeness it buys.
 //
 // Ownership: the Tts is borrowed and must outlive the matcher. Match() and
 // Calibrate() are thread-safe.
@@ -37,7 +38,7 @@ struct BaseVoice {
 };
 
 struct VoiceMatch {
-  std::string voice;            // base voice to synthesise with
+  std::string voice;             // base voice to synthesise with
   double pitch_semitones = 0.0;  // shift to apply to its audio
   double formant_scale = 1.0;    // net spectral-envelope factor (1 = keep the base's formants)
   double base_f0 = 0.0;          // the base voice's median F0 (calibration)

@@ -43,8 +43,8 @@ std::unique_ptr<RubberBandStretcher> MakeStretcher(int sample_rate, double semit
       RubberBandStretcher::OptionEngineFiner | RubberBandStretcher::OptionFormantPreserved |
       RubberBandStretcher::OptionPitchHighQuality | RubberBandStretcher::OptionThreadingNever;
   const double pitch_scale = std::pow(2.0, semitones / 12.0);
-  auto s = std::make_unique<RubberBandStretcher>(static_cast<std::size_t>(sample_rate), 1,
-                                                 options, 1.0, pitch_scale);
+  auto s = std::make_unique<RubberBandStretcher>(static_cast<std::size_t>(sample_rate), 1, options,
+                                                 1.0, pitch_scale);
   // Rubber Band's formant scale is relative to the pitch-shifted envelope
   // (preservation = 1 / pitch_scale), so a net envelope factor g is g / p.
   if (std::abs(formant_scale - 1.0) >= 0.005) s->setFormantScale(formant_scale / pitch_scale);
@@ -118,8 +118,8 @@ std::vector<float> VoiceShifter::Flush() {
   // Push silence through until the delayed tail of the real input is out;
   // bounded so a misbehaving stretcher cannot loop forever.
   const std::vector<float> silence(block_, 0.0f);
-  const std::size_t limit = consumed_ + delay_to_drop_ + 8 * stretcher_->getStartDelay() +
-                            64 * block_;
+  const std::size_t limit =
+      consumed_ + delay_to_drop_ + 8 * stretcher_->getStartDelay() + 64 * block_;
   std::size_t pushed = 0;
   while (emitted_ < consumed_ && pushed < limit) {
     const float* channel = silence.data();

@@ -6,11 +6,12 @@ namespace mvtest {
 namespace {
 
 using nlohmann::json;
+using ojson = nlohmann::ordered_json;  // field order as the real servers send it
 using Clock = std::chrono::steady_clock;
 
 mv::HttpResponse ErrorJson(int status, const std::string& message, const std::string& type,
-                           const json& code) {
-  json j = {{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}};
+                           const ojson& code) {
+  ojson j = {{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}};
   return mv::HttpResponse::Json(status, j.dump());
 }
 
@@ -62,11 +63,11 @@ void FakeLlmServer::Listen() {
   server->Route("POST", "/v1/chat/completions", chat);
   server->Route("POST", "/chat/completions", chat);
   server->Route("GET", "/v1/models", [this](auto, auto res) {
-    json model = {{"id", options().model},
-                  {"object", "model"},
-                  {"created", UnixNow()},
-                  {"owned_by", "mirrorvox-fake"}};
-    res->Send(mv::HttpResponse::Json(200, json{{"object", "list"}, {"data", {model}}}.dump()));
+    ojson model = {{"id", options().model},
+                   {"object", "model"},
+                   {"created", UnixNow()},
+                   {"owned_by", "mirrorvox-fake"}};
+    res->Send(mv::HttpResponse::Json(200, ojson{{"object", "list"}, {"data", {model}}}.dump()));
   });
   server->Start();
   port_ = server->port();
@@ -263,7 +264,7 @@ void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
   plan->id = "chatcmpl-fake" + std::to_string(plan->index);
   plan->created = UnixNow();
   plan->model = body.value("model", plan->options.model);
-  plan->stream = body.value("stream", false);
+  plan->stream = body.value("stream", false) && !plan->options.ignore_stream;
   if (auto so = body.find("stream_options"); so != body.end() && so->is_object())
     plan->include_usage = so->value("include_usage", false);
 
@@ -310,17 +311,17 @@ bool FakeLlmServer::Sleep(int ms, const mv::Responder& res) {
   return false;
 }
 
-std::string FakeLlmServer::Chunk(const Plan& plan, json delta, const char* finish) const {
-  json chunk = {{"id", plan.id},
-                {"object", "chat.completion.chunk"},
-                {"created", plan.created},
-                {"model", plan.model},
-                {"system_fingerprint", "fp_fake"},
-                {"choices",
-                 {{{"index", 0},
-                   {"delta", std::move(delta)},
-                   {"logprobs", nullptr},
-                   {"finish_reason", finish ? json(finish) : json(nullptr)}}}}};
+std::string FakeLlmServer::Chunk(const Plan& plan, ojson delta, const char* finish) const {
+  ojson chunk = {{"id", plan.id},
+                 {"object", "chat.completion.chunk"},
+                 {"created", plan.created},
+                 {"model", plan.model},
+                 {"system_fingerprint", "fp_fake"},
+                 {"choices",
+                  {{{"index", 0},
+                    {"delta", std::move(delta)},
+                    {"logprobs", nullptr},
+                    {"finish_reason", finish ? ojson(finish) : ojson(nullptr)}}}}};
   return "data: " + chunk.dump() + "\n\n";
 }
 
@@ -333,19 +334,19 @@ void FakeLlmServer::Generate(std::shared_ptr<const Plan> plan, std::shared_ptr<m
   if (!plan->stream) {
     int total = o.ttft_ms + gap_ms * static_cast<int>(plan->tokens.size());
     if (!Sleep(total, *res)) return;
-    json j = {{"id", plan->id},
-              {"object", "chat.completion"},
-              {"created", plan->created},
-              {"model", plan->model},
-              {"choices",
-               {{{"index", 0},
-                 {"message", {{"role", "assistant"}, {"content", text}}},
-                 {"logprobs", nullptr},
-                 {"finish_reason", plan->finish}}}},
-              {"usage",
-               {{"prompt_tokens", plan->prompt_tokens},
-                {"completion_tokens", plan->tokens.size()},
-                {"total_tokens", plan->prompt_tokens + plan->tokens.size()}}}};
+    ojson j = {{"id", plan->id},
+               {"object", "chat.completion"},
+               {"created", plan->created},
+               {"model", plan->model},
+               {"choices",
+                {{{"index", 0},
+                  {"message", {{"role", "assistant"}, {"content", text}}},
+                  {"logprobs", nullptr},
+                  {"finish_reason", plan->finish}}}},
+               {"usage",
+                {{"prompt_tokens", plan->prompt_tokens},
+                 {"completion_tokens", plan->tokens.size()},
+                 {"total_tokens", plan->prompt_tokens + plan->tokens.size()}}}};
     res->Send(mv::HttpResponse::Json(200, j.dump()));
     return;
   }
@@ -368,28 +369,28 @@ void FakeLlmServer::Generate(std::shared_ptr<const Plan> plan, std::shared_ptr<m
       switch (plan->fault) {
         case FakeLlmFault::kErrorEvent:
           res->Write("data: " +
-                     json{{"error",
-                           {{"message", "The server had an error while processing your request."},
-                            {"type", "server_error"},
-                            {"param", nullptr},
-                            {"code", nullptr}}}}
+                     ojson{{"error",
+                            {{"message", "The server had an error while processing your request."},
+                             {"type", "server_error"},
+                             {"param", nullptr},
+                             {"code", nullptr}}}}
                          .dump() +
                      "\n\n");
           res->End();
           return;
         case FakeLlmFault::kErrorBareJson:
-          res->Write(json{{"error",
-                           {{"message", "model runner has unexpectedly stopped"},
-                            {"type", "api_error"},
-                            {"param", nullptr},
-                            {"code", nullptr}}}}
+          res->Write(ojson{{"error",
+                            {{"message", "model runner has unexpectedly stopped"},
+                             {"type", "api_error"},
+                             {"param", nullptr},
+                             {"code", nullptr}}}}
                          .dump() +
                      "\n");
           res->End();
           return;
         case FakeLlmFault::kErrorLine:
           res->Write("error: " +
-                     json{{"code", 500}, {"message", "slot unavailable"}, {"type", "server_error"}}
+                     ojson{{"code", 500}, {"message", "slot unavailable"}, {"type", "server_error"}}
                          .dump() +
                      "\n\n");
           res->End();
@@ -408,17 +409,17 @@ void FakeLlmServer::Generate(std::shared_ptr<const Plan> plan, std::shared_ptr<m
     if ((i > 0 || o.reasoning_tokens > 0) && !Sleep(gap_ms, *res)) return;
     if (!res->Write(Chunk(*plan, {{"content", plan->tokens[i]}}, nullptr))) return;
   }
-  if (!res->Write(Chunk(*plan, json::object(), plan->finish.c_str()))) return;
+  if (!res->Write(Chunk(*plan, ojson::object(), plan->finish.c_str()))) return;
   if (plan->include_usage) {
-    json usage = {{"id", plan->id},
-                  {"object", "chat.completion.chunk"},
-                  {"created", plan->created},
-                  {"model", plan->model},
-                  {"choices", json::array()},
-                  {"usage",
-                   {{"prompt_tokens", plan->prompt_tokens},
-                    {"completion_tokens", plan->tokens.size()},
-                    {"total_tokens", plan->prompt_tokens + plan->tokens.size()}}}};
+    ojson usage = {{"id", plan->id},
+                   {"object", "chat.completion.chunk"},
+                   {"created", plan->created},
+                   {"model", plan->model},
+                   {"choices", ojson::array()},
+                   {"usage",
+                    {{"prompt_tokens", plan->prompt_tokens},
+                     {"completion_tokens", plan->tokens.size()},
+                     {"total_tokens", plan->prompt_tokens + plan->tokens.size()}}}};
     res->Write("data: " + usage.dump() + "\n\n");
   }
   if (o.send_done) res->Write("data: [DONE]\n\n");

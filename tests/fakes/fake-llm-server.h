@@ -41,6 +41,8 @@ struct FakeLlmOptions {
   // Ollama); false answers from scratch, as OpenAI does.
   bool honor_prefill = true;
   bool send_done = true;  // false: end after the finish_reason chunk (some servers)
+  // Answer one chat.completion object even to "stream": true (some proxies).
+  bool ignore_stream = false;
 };
 
 enum class FakeLlmFault {
@@ -119,7 +121,7 @@ class FakeLlmServer {
   void Generate(std::shared_ptr<const Plan> plan, std::shared_ptr<mv::Responder> res);
   bool Sleep(int ms, const mv::Responder& res);  // false: stop now
   void Hold(int request, std::shared_ptr<mv::Responder> res);
-  std::string Chunk(const Plan& plan, nlohmann::json delta, const char* finish) const;
+  std::string Chunk(const Plan& plan, nlohmann::ordered_json delta, const char* finish) const;
 
   int port_ = 0;
   std::unique_ptr<mv::HttpServer> server_;

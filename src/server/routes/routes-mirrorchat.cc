@@ -20,7 +20,6 @@
 namespace mv {
 namespace {
 
-constexpr int kOutputRate = 24000;
 const std::string kRoute = "/process_audio";
 
 // The original's error shape: {"error": "..."} (a string, not an object).
@@ -39,9 +38,12 @@ std::string AsrLanguage(const std::string& language) {
 // Collects the answer at one output rate; streams it too when asked.
 class AnswerAssembler {
  public:
-  AnswerAssembler(std::shared_ptr<Responder> responder, bool stream,
+  AnswerAssembler(std::shared_ptr<Responder> responder, bool stream, int output_rate,
                   std::shared_ptr<TurnTiming> timing)
-      : responder_(std::move(responder)), stream_(stream), timing_(std::move(timing)) {}
+      : responder_(std::move(responder)),
+        stream_(stream),
+        kOutputRate(output_rate),
+        timing_(std::move(timing)) {}
 
   void Audio(int segment, const float* samples, std::size_t n, int rate) {
     std::lock_guard lock(mutex_);
@@ -116,6 +118,7 @@ class AnswerAssembler {
 
   std::shared_ptr<Responder> responder_;
   const bool stream_;
+  const int kOutputRate;
   std::shared_ptr<TurnTiming> timing_;
   std::mutex mutex_;  // guards everything below; sink calls come from pool threads
   std::unique_ptr<Resampler> resampler_;
@@ -172,7 +175,8 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
         responder->Send(MirrorError(e.HttpStatus(), e.what()));
         return;
       }
-      auto answer = std::make_shared<AnswerAssembler>(responder, stream, timing);
+      auto answer = std::make_shared<AnswerAssembler>(
+          responder, stream, ctx.config.pipeline.output_sample_rate, timing);
       ChatTurnSink sink;
       sink.on_audio = [answer](const SpokenSegment& s, const float* p, std::size_t n, int rate) {
         answer->Audio(s.number, p, n, rate);

@@ -14,7 +14,14 @@ ChatTurnRequest BaseTurnRequest(const ServerContext& ctx) {
   r.language = ctx.config.tts.language;
   r.voice = ctx.config.tts.voice;
   r.extra_ref_audio = ctx.config.tts.extra_ref_audio;
-  r.segmenter.speak_only_quoted = ctx.config.pipeline.speak_only_quoted;
+  const PipelineConfig& p = ctx.config.pipeline;
+  r.segmenter.speak_only_quoted = p.speak_only_quoted;
+  r.segmenter.drop_parentheses = p.drop_parentheses;
+  r.segmenter.drop_urls = p.drop_urls;
+  r.segmenter.early_first_segment = p.early_first_segment;
+  r.segmenter.first_min_chars = p.first_min_chars;
+  r.segmenter.min_chars = p.min_chars;
+  r.segmenter.max_chars = p.max_chars;
   r.tts_parallelism = ctx.config.tts.parallelism;
   return r;
 }

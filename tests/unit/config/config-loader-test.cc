@@ -79,6 +79,13 @@ voiceprint:
   owners: [me.wav]
 pipeline:
   speak_only_quoted: true
+  drop_parentheses: false
+  drop_urls: false
+  early_first_segment: false
+  first_min_chars: 4
+  min_chars: 12
+  max_chars: 80
+  output_sample_rate: 16000
 )");
   EXPECT_EQ(c.server.host, "127.0.0.1");
   EXPECT_EQ(c.server.port, 9001);
@@ -121,6 +128,13 @@ pipeline:
   EXPECT_DOUBLE_EQ(c.voiceprint.threshold, 0.7);
   EXPECT_THAT(c.voiceprint.owners, ::testing::ElementsAre("me.wav"));
   EXPECT_TRUE(c.pipeline.speak_only_quoted);
+  EXPECT_FALSE(c.pipeline.drop_parentheses);
+  EXPECT_FALSE(c.pipeline.drop_urls);
+  EXPECT_FALSE(c.pipeline.early_first_segment);
+  EXPECT_EQ(c.pipeline.first_min_chars, 4);
+  EXPECT_EQ(c.pipeline.min_chars, 12);
+  EXPECT_EQ(c.pipeline.max_chars, 80);
+  EXPECT_EQ(c.pipeline.output_sample_rate, 16000);
 }
 
 TEST(ConfigLoaderTest, KeyWithNoValueKeepsDefault) {

@@ -90,7 +90,17 @@ INSTANTIATE_TEST_SUITE_P(
                      [](Config& c) {
                        c.voiceprint.owners = {"a.wav", ""};
                      },
-                     "voiceprint.owners[1]: must be a path"}),
+                     "voiceprint.owners[1]: must be a path"},
+        ValidateCase{"first_min_chars", [](Config& c) { c.pipeline.first_min_chars = 0; },
+                     "pipeline.first_min_chars: must be between 1 and 1000, got 0"},
+        ValidateCase{"max_below_min",
+                     [](Config& c) {
+                       c.pipeline.min_chars = 20;
+                       c.pipeline.max_chars = 10;
+                     },
+                     "pipeline.max_chars: must be at least pipeline.min_chars"},
+        ValidateCase{"output_sample_rate", [](Config& c) { c.pipeline.output_sample_rate = 100; },
+                     "pipeline.output_sample_rate: must be between 8000 and 48000"}),
     [](const ::testing::TestParamInfo<ValidateCase>& info) { return info.param.name; });
 
 TEST(ConfigValidateTest, DefaultsAndReasonableValuesAreValid) {

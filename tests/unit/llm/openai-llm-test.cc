@@ -157,6 +157,26 @@ TEST(OpenAiLlmTest, FinishReasonWithoutDoneAndLengthLimit) {
   EXPECT_EQ(run.result.finish_reason, "length");
 }
 
+TEST(OpenAiLlmTest, ServerIgnoringStreamStillAnswers) {
+  FakeLlmOptions o = Reply();
+  o.ignore_stream = true;
+  FakeLlmServer fake(o);
+  auto llm = Llm::Create("openai", Config({&fake}));
+  ChatRun run = Chat(*llm);
+  ASSERT_TRUE(run.result.ok()) << run.result.error->what();
+  EXPECT_EQ(run.joined, kReply);
+  EXPECT_EQ(run.result.finish_reason, "stop");
+}
+
+TEST(OpenAiLlmTest, ThrowingListenerEndsTheCallWithoutFailover) {
+  FakeLlmServer a(Reply()), b(Reply());
+  auto llm = Llm::Create("openai", Config({&a, &b}));
+  LlmResult r = llm->Chat(Ask(), {}, {}, [](std::string_view) { throw std::runtime_error("bug"); });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error->kind(), ErrorKind::kInternal);
+  EXPECT_EQ(b.chat_requests(), 0);
+}
+
 TEST(OpenAiLlmTest, FirstTokenTimeIsMeasured) {
   FakeLlmOptions o = Reply();
   o.ttft_ms = 120;

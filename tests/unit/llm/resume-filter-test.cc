@@ -7,7 +7,7 @@
 namespace mv {
 namespace {
 
-std::string Run(const std::string& delivered, const std::vector<std::string>& pieces) {
+std::string Filter(const std::string& delivered, const std::vector<std::string>& pieces) {
   ResumeFilter f(delivered);
   std::string out;
   for (const auto& p : pieces) out += f.Push(p);
@@ -16,7 +16,7 @@ std::string Run(const std::string& delivered, const std::vector<std::string>& pi
 }
 
 TEST(ResumeFilterTest, NothingDeliveredPassesEverything) {
-  EXPECT_EQ(Run("", {"Hello", " world"}), "Hello world");
+  EXPECT_EQ(Filter("", {"Hello", " world"}), "Hello world");
 }
 
 TEST(ResumeFilterTest, ContinuationPassesAtOnce) {
@@ -27,19 +27,19 @@ TEST(ResumeFilterTest, ContinuationPassesAtOnce) {
 }
 
 TEST(ResumeFilterTest, RestartRepeatingTheDeliveredTextIsDropped) {
-  EXPECT_EQ(Run("The quick brown", {"The", " quick", " brown", " fox", " jumps"}), " fox jumps");
+  EXPECT_EQ(Filter("The quick brown", {"The", " quick", " brown", " fox", " jumps"}), " fox jumps");
   // The repeat may be cut differently from the original.
-  EXPECT_EQ(Run("The quick brown", {"The qu", "ick brown fo", "x"}), " fox");
+  EXPECT_EQ(Filter("The quick brown", {"The qu", "ick brown fo", "x"}), " fox");
 }
 
 TEST(ResumeFilterTest, RestartThatStopsShortDeliversNothing) {
-  EXPECT_EQ(Run("The quick brown", {"The", " quick"}), "");
-  EXPECT_EQ(Run("The quick brown", {"The", " quick", " brown"}), "");
+  EXPECT_EQ(Filter("The quick brown", {"The", " quick"}), "");
+  EXPECT_EQ(Filter("The quick brown", {"The", " quick", " brown"}), "");
 }
 
 TEST(ResumeFilterTest, HeldTextIsReleasedWhenItDiverges) {
   // Starts like the delivered text, then turns out to be something else.
-  EXPECT_EQ(Run("The quick brown", {"The", " end."}), "The end.");
+  EXPECT_EQ(Filter("The quick brown", {"The", " end."}), "The end.");
 }
 
 }  // namespace

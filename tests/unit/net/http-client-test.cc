@@ -116,8 +116,15 @@ class HttpClientTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    for (auto& t : threads_) t.join();
-    held_.clear();
+    std::vector<std::thread> threads;
+    std::vector<std::shared_ptr<Responder>> held;
+    {
+      std::lock_guard lock(mutex_);
+      threads.swap(threads_);
+      held.swap(held_);
+    }
+    for (auto& t : threads) t.join();
+    held.clear();  // before the server they post to
     server_.reset();
   }
 

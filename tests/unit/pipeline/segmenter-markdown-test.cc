@@ -60,7 +60,8 @@ const SegmenterCase kCases[] = {
                   "Keep going, you are doing amazing work today 😊"}},
     {.name = "OnlyEmoji", .input = "😀😃🎉", .spoken = {}, .displays = {"😀😃🎉"}},
     {.name = "EmojiSequences",
-     .input = "Family time 👨‍👩‍👧‍👦 is the best time of the week. I love it ❤️ so much "
+     .input = "Family time 👨‍👩‍👧‍👦 is the best time of the week. I love it ❤️ so "
+              "much "
               "👍🏽.",
      .spoken = {"Family time is the best time of the week.", "I love it so much."}},
     {.name = "EmojiBetweenChinese",
@@ -79,7 +80,7 @@ const SegmenterCase kCases[] = {
      .spoken = {"Call get user name now.", "It is old new and returns a string value for you."}},
     {.name = "InlineCodeHasNoBreaks",
      .input = "Type `cd .. && ls. Done` now, then press enter to continue.",
-     .spoken = {"Type cd .. && ls. Done now,", "then press enter to continue."}},
+     .spoken = {"Type cd.. && ls. Done now,", "then press enter to continue."}},
     {.name = "TagInsideCodeIsText",
      .input = "Write `[happy]` in the prompt to set a mood.\n```\n[sad]\n```\nThat is it.",
      .spoken = {"Write [happy] in the prompt to set a mood.", "That is it."},

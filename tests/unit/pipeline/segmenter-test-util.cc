@@ -27,6 +27,8 @@ std::size_t CharSize(unsigned char lead) {
 
 }  // namespace
 
+void PrintTo(const SegmenterCase& c, std::ostream* os) { *os << c.name << " [" << c.input << "]"; }
+
 SegmenterOptions QuotedOptions() {
   SegmenterOptions options;
   options.speak_only_quoted = true;

@@ -2,6 +2,7 @@
 // many fragmentations of it, which must all give the same segments.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,9 @@ struct SegmenterCase {
   std::vector<std::string> displays = {};
   SegmenterOptions options = {};
 };
+
+// For gtest's failure messages.
+void PrintTo(const SegmenterCase& c, std::ostream* os);
 
 SegmenterOptions QuotedOptions();
 

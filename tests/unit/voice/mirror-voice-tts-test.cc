@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <future>
 
 #include "audio/resampler.h"
 #include "common/error.h"
@@ -49,8 +50,9 @@ struct Answer {
 
 Answer SpeakAnswer(Tts& tts) {
   Answer answer;
+  std::vector<AudioBuffer> segments;
   for (const std::string& sentence : kAnswer) {
-    AudioBuffer segment;
+    AudioBuffer& segment = segments.emplace_back();
     tts.Synthesize(test::Req(sentence, "en"), CancelToken{},
                    [&](const float* samples, std::size_t count, int rate) {
                      segment.sample_rate = rate;
@@ -58,12 +60,22 @@ Answer SpeakAnswer(Tts& tts) {
                      ++answer.chunks;
                      return true;
                    });
-    const std::string heard =
-        test::SharedAsr().Transcribe(Resample(segment, 16000), CancelToken{}).text;
-    answer.edits += WordEditDistance(sentence, heard);
-    answer.words += NormalizeWords(sentence).size();
-    answer.heard += heard + " | ";
     test::Append(answer.audio, segment);
+  }
+  // Two workers keep both pooled decoders busy.
+  std::vector<std::string> heard(segments.size());
+  auto transcribe = [&](std::size_t first) {
+    for (std::size_t i = first; i < segments.size(); i += 2) {
+      heard[i] = test::SharedAsr().Transcribe(Resample(segments[i], 16000), CancelToken{}).text;
+    }
+  };
+  auto other = std::async(std::launch::async, transcribe, 1);
+  transcribe(0);
+  other.get();
+  for (std::size_t i = 0; i < kAnswer.size(); ++i) {
+    answer.edits += WordEditDistance(kAnswer[i], heard[i]);
+    answer.words += NormalizeWords(kAnswer[i]).size();
+    answer.heard += heard[i] + " | ";
   }
   return answer;
 }
@@ -82,11 +94,12 @@ MirrorResult Mirror(const AudioBuffer& reference, const char* name) {
   r.match = tts->match();
   r.answer = SpeakAnswer(*tts);
   r.answer_f0 = PitchEstimator().Estimate(r.answer.audio).median_f0;
-  std::printf("  %s: reference %.1f Hz; %s; answer %.1f Hz (%+.1f%%), WER %.3f (%zu words)\n"
-              "    heard: %s\n",
-              name, r.reference_f0, r.match.ToString().c_str(), r.answer_f0,
-              100.0 * (r.answer_f0 / r.reference_f0 - 1.0), r.answer.Wer(), r.answer.words,
-              r.answer.heard.c_str());
+  std::printf(
+      "  %s: reference %.1f Hz; %s; answer %.1f Hz (%+.1f%%), WER %.3f (%zu words)\n"
+      "    heard: %s\n",
+      name, r.reference_f0, r.match.ToString().c_str(), r.answer_f0,
+      100.0 * (r.answer_f0 / r.reference_f0 - 1.0), r.answer.Wer(), r.answer.words,
+      r.answer.heard.c_str());
   return r;
 }
 
@@ -95,8 +108,9 @@ TEST(MirrorVoiceAcceptance, LowCallerGetsALowAnswer) {
   const MirrorResult r = Mirror(test::Speak(test::Espeak(), kQuestion, "en+m1"), "low");
   EXPECT_NE(r.match.voice, "slt");
   EXPECT_NEAR(r.answer_f0, r.reference_f0, 0.10 * r.reference_f0);
-  // Measured: WER 0.xxx. Unshifted flite voices on the same answer: ...
-  EXPECT_LE(r.answer.Wer(), 1.0);
+  // Measured: kal16 +0.4 st, answer 90.2 Hz vs 91.7 Hz (-1.6%), WER 0.156 (10/64 words).
+  // The unshifted flite voices on this answer: slt 0.109, rms 0.109, awb 0.078, kal16 0.188.
+  EXPECT_LE(r.answer.Wer(), 0.25);
   EXPECT_GT(r.answer.chunks, kAnswer.size()) << "audio should stream in several chunks";
 }
 
@@ -107,8 +121,9 @@ TEST(MirrorVoiceAcceptance, HighCallerGetsAHighAnswer) {
   EXPECT_EQ(r.match.voice, "slt");
   EXPECT_GT(r.match.pitch_semitones, 4.0);
   EXPECT_NEAR(r.answer_f0, r.reference_f0, 0.10 * r.reference_f0);
-  // Measured: WER 0.xxx.
-  EXPECT_LE(r.answer.Wer(), 1.0);
+  // Measured: slt +5.8 st, answer 240.6 Hz vs 230.7 Hz (+4.3%), WER 0.250 (16/64 words;
+  // slt unshifted: 0.109). Rubber Band R2 at this shift: WER ~0.9; R3 short window: 0.3.
+  EXPECT_LE(r.answer.Wer(), 0.35);
   EXPECT_GT(r.answer.chunks, kAnswer.size());
 }
 
@@ -183,8 +198,7 @@ TEST(MirrorVoiceTts, ShiftsEverySegmentStreamingAndKeepsItsLength) {
     const AudioBuffer out = Collect(tts, "segment", &chunks);
     EXPECT_EQ(out.samples.size(), 9600u);  // 0.6 s at 16 kHz, as the base produced
     EXPECT_GT(chunks, 5u);
-    EXPECT_NEAR(PitchEstimator().Estimate(out).median_f0, 200.0 * std::pow(2.0, -4.0 / 12.0),
-                5.0);
+    EXPECT_NEAR(PitchEstimator().Estimate(out).median_f0, 200.0 * std::pow(2.0, -4.0 / 12.0), 5.0);
   }
   EXPECT_EQ(base.calls, 3);  // one synthesis per segment; nothing re-measured
   EXPECT_EQ(base.last_voice, "base");
@@ -214,9 +228,9 @@ TEST(MirrorVoiceTts, StopsWhenTheConsumerDoes) {
 
   CancelToken cancel;
   cancel.Cancel();
-  EXPECT_THROW(tts.Synthesize(test::Req("x"), cancel, [](const float*, std::size_t, int) {
-    return true;
-  }), Error);
+  EXPECT_THROW(
+      tts.Synthesize(test::Req("x"), cancel, [](const float*, std::size_t, int) { return true; }),
+      Error);
 }
 
 }  // namespace

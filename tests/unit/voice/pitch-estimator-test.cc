@@ -42,15 +42,16 @@ TEST_P(SyntheticPitch, VowelWithin3Percent) {
   EXPECT_GT(track.voiced_fraction, 0.9);
 }
 
-INSTANTIATE_TEST_SUITE_P(Frequencies, SyntheticPitch, ::testing::Values(100.0, 150.0, 220.0, 300.0));
+INSTANTIATE_TEST_SUITE_P(Frequencies, SyntheticPitch,
+                         ::testing::Values(100.0, 150.0, 220.0, 300.0));
 
 // Harmonics 1..3 at the given amplitudes.
 AudioBuffer Harmonics(double hz, double seconds, double h1, double h2, double h3) {
   AudioBuffer out = test::Silence(seconds);
   for (std::size_t i = 0; i < out.samples.size(); ++i) {
     const double phase = 2.0 * std::numbers::pi * hz * static_cast<double>(i) / out.sample_rate;
-    out.samples[i] =
-        static_cast<float>(0.3 * (h1 * std::sin(phase) + h2 * std::sin(2 * phase) + h3 * std::sin(3 * phase)));
+    out.samples[i] = static_cast<float>(
+        0.3 * (h1 * std::sin(phase) + h2 * std::sin(2 * phase) + h3 * std::sin(3 * phase)));
   }
   return out;
 }

@@ -59,8 +59,8 @@ TEST(VoiceShifter, StreamingKeepsLengthWhateverTheChunking) {
   const AudioBuffer offline = ShiftVoice(vowel, 4.0);
   EXPECT_EQ(offline.samples.size(), vowel.samples.size());
   EXPECT_EQ(offline.sample_rate, 22050);
-  for (const auto& chunks : std::vector<std::vector<std::size_t>>{
-           {1}, {77, 3001, 5}, {160}, {4096}, {100000}}) {
+  for (const auto& chunks :
+       std::vector<std::vector<std::size_t>>{{1}, {77, 3001, 5}, {160}, {4096}, {100000}}) {
     const AudioBuffer streamed = Stream(vowel, 4.0, chunks);
     EXPECT_EQ(streamed.samples.size(), vowel.samples.size()) << "first chunk " << chunks[0];
     EXPECT_NEAR(MedianF0(streamed), MedianF0(offline), 0.02 * MedianF0(offline));

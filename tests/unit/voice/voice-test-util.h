@@ -2,8 +2,8 @@
 #pragma once
 
 #include <algorithm>
-#include <memory>
 #include <cmath>
+#include <memory>
 #include <numbers>
 #include <random>
 #include <string>
@@ -22,7 +22,8 @@ inline AudioBuffer Sine(double hz, double seconds, int rate = 16000, double ampl
   out.sample_rate = rate;
   out.samples.resize(static_cast<std::size_t>(seconds * rate));
   for (std::size_t i = 0; i < out.samples.size(); ++i) {
-    out.samples[i] = static_cast<float>(amplitude * std::sin(2.0 * std::numbers::pi * hz * i / rate));
+    out.samples[i] =
+        static_cast<float>(amplitude * std::sin(2.0 * std::numbers::pi * hz * i / rate));
   }
   return out;
 }
