@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "../tests/support/test-sentences.h"
-#include "../tests/support/tts-request.h"
 #include "asr/asr-pocketsphinx.h"
+#include "support/test-sentences.h"
+#include "support/tts-request.h"
 #include "tts/tts-espeak.h"
 #include "tts/tts-flite.h"
 

@@ -50,7 +50,7 @@ int RunSay(const SayOptions& options) {
     config.tts.language = options.language;
     if (!options.voice.empty()) config.tts.voice = options.voice;
     auto tts = CreateTts(config.tts);
-    TtsRequest request{options.text, options.language, options.voice};
+    TtsRequest request{options.text, options.language, options.voice, nullptr};
     AudioBuffer audio = tts->SynthesizeAll(request);
     std::ofstream out(options.output, std::ios::binary);
     if (!out) throw Error(ErrorKind::kInvalidInput, "bad_output", "cannot write '" + options.output + "'");

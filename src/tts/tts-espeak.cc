@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <exception>
 #include <map>
 #include <mutex>
 #include <set>
@@ -19,8 +18,9 @@ namespace {
 using tts_internal::JoinNames;
 using tts_internal::LowerAscii;
 
-// The callback fires every ~50 ms of audio: the chunk size we stream.
-constexpr int kBufferMillis = 50;
+// espeak-ng hands over audio every ~50 ms of speech; chunks we pass on are
+// the same size.
+constexpr int kChunkMillis = 50;
 
 // Serialises every call into espeak-ng after initialisation: the library
 // keeps the current voice, synthesis buffers and the synth callback in
@@ -28,15 +28,13 @@ constexpr int kBufferMillis = 50;
 // g_active.
 std::mutex g_espeak_mutex;
 
-struct StreamState {
-  const TtsChunkCallback* on_chunk;
+// What the synth callback fills for the request holding g_espeak_mutex.
+struct SynthState {
   const CancelToken* cancel;
-  int sample_rate;
-  std::vector<float> scratch;
-  bool stopped = false;
-  std::exception_ptr error;  // never let a C++ exception unwind through espeak-ng
+  std::vector<short> pcm;
+  bool cancelled = false;
 };
-StreamState* g_active = nullptr;  // the request being synthesised; see g_espeak_mutex
+SynthState* g_active = nullptr;  // see g_espeak_mutex
 
 struct Library {
   int sample_rate = 0;
@@ -53,25 +51,18 @@ std::string StatusMessage(espeak_ng_STATUS status) {
 }
 
 int OnSynth(short* wav, int count, espeak_EVENT* /*events*/) {
-  StreamState* state = g_active;
+  SynthState* state = g_active;
   if (state == nullptr) return 1;
   if (state->cancel->IsCancelled()) {
-    state->stopped = true;
+    state->cancelled = true;
     return 1;  // abort synthesis
   }
-  if (wav == nullptr || count <= 0) return 0;
-  state->scratch.resize(count);
-  for (int i = 0; i < count; ++i) state->scratch[i] = wav[i] / 32768.0f;
-  try {
-    if (!(*state->on_chunk)(state->scratch.data(), state->scratch.size(), state->sample_rate)) {
-      state->stopped = true;
-      return 1;
-    }
-  } catch (...) {
-    state->error = std::current_exception();
-    return 1;
-  }
+  if (wav != nullptr && count > 0) state->pcm.insert(state->pcm.end(), wav, wav + count);
   return 0;
+}
+
+[[noreturn]] void ThrowCancelled() {
+  throw Error(ErrorKind::kCancelled, "cancelled", "espeak-ng: synthesis cancelled");
 }
 
 void LoadVoiceList(Library& lib) {
@@ -107,7 +98,7 @@ Library Initialise() {
   espeak_ng_STATUS status = espeak_ng_Initialize(&context);
   espeak_ng_ClearErrorContext(&context);
   if (status == ENS_OK) {
-    status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, kBufferMillis, nullptr);
+    status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, kChunkMillis, nullptr);
   }
   if (status != ENS_OK) {
     throw Error(ErrorKind::kUnavailable, "tts_unavailable",
@@ -186,35 +177,44 @@ void TtsEspeak::Synthesize(const TtsRequest& request, const CancelToken& cancel,
   const std::string voice = ResolveVoice(request);
   if (!IsVoice(voice)) ThrowUnknownVoice(voice);
   Library& lib = GetLibrary();
-  StreamState state{&on_chunk, &cancel, lib.sample_rate, {}, false, nullptr};
-
-  std::unique_lock lock(g_espeak_mutex);
-  if (cancel.IsCancelled()) {
-    throw Error(ErrorKind::kCancelled, "cancelled", "espeak-ng: synthesis cancelled");
-  }
-  if (lib.current_voice != voice) {  // switching voices reloads a dictionary: skip when unchanged
-    const espeak_ng_STATUS status = espeak_ng_SetVoiceByName(voice.c_str());
-    if (status != ENS_OK) {
-      lib.current_voice.clear();
-      throw Error(ErrorKind::kInvalidInput, "unknown_voice",
-                  "espeak-ng: cannot load voice '" + voice + "': " + StatusMessage(status));
+  SynthState state{&cancel, {}, false};
+  espeak_ng_STATUS status;
+  {
+    std::lock_guard lock(g_espeak_mutex);
+    if (cancel.IsCancelled()) ThrowCancelled();
+    if (lib.current_voice != voice) {  // a voice switch reloads a dictionary: skip if unchanged
+      status = espeak_ng_SetVoiceByName(voice.c_str());
+      if (status != ENS_OK) {
+        lib.current_voice.clear();
+        throw Error(ErrorKind::kInvalidInput, "unknown_voice",
+                    "espeak-ng: cannot load voice '" + voice + "': " + StatusMessage(status));
+      }
+      lib.current_voice = voice;
     }
-    lib.current_voice = voice;
+    g_active = &state;
+    status = espeak_ng_Synthesize(request.text.c_str(), request.text.size() + 1, 0, POS_CHARACTER,
+                                  0, espeakCHARS_UTF8, nullptr, nullptr);
+    g_active = nullptr;
   }
-  g_active = &state;
-  const espeak_ng_STATUS status =
-      espeak_ng_Synthesize(request.text.c_str(), request.text.size() + 1, 0, POS_CHARACTER, 0,
-                           espeakCHARS_UTF8, nullptr, nullptr);
-  g_active = nullptr;
-  lock.unlock();
-
-  if (state.error) std::rethrow_exception(state.error);
-  if (state.stopped || cancel.IsCancelled()) {
-    throw Error(ErrorKind::kCancelled, "cancelled", "espeak-ng: synthesis cancelled");
-  }
+  if (state.cancelled) ThrowCancelled();
   if (status != ENS_OK) {
     throw Error(ErrorKind::kInternal, "tts_failed",
                 "espeak-ng: synthesis failed: " + StatusMessage(status));
+  }
+
+  // Delivered outside the lock, so a slow consumer (network backpressure)
+  // never stalls other requests and a callback may itself call into TTS.
+  // espeak-ng runs ~500x faster than real time: holding the audio back until
+  // the request's text is done delays the first chunk by ~1 ms per second of
+  // speech (the pipeline sends one sentence at a time).
+  const std::size_t chunk = static_cast<std::size_t>(lib.sample_rate) * kChunkMillis / 1000;
+  std::vector<float> samples;
+  for (std::size_t offset = 0; offset < state.pcm.size(); offset += chunk) {
+    if (cancel.IsCancelled()) ThrowCancelled();
+    const std::size_t n = std::min(chunk, state.pcm.size() - offset);
+    samples.resize(n);
+    for (std::size_t i = 0; i < n; ++i) samples[i] = state.pcm[offset + i] / 32768.0f;
+    if (!on_chunk(samples.data(), n, lib.sample_rate)) ThrowCancelled();
   }
 }
 

@@ -1,5 +1,5 @@
 // Everyday assistant requests spoken by flite in round-trip tests and
-// benchmarks (also included by bench/engine-bench.cc).
+// benchmarks (bench/engine-bench.cc).
 #pragma once
 
 #include <array>

@@ -7,6 +7,15 @@
 namespace mv {
 
 void RegisterHealthRoutes(HttpServer& server, ServerContext& ctx) {
+  // Described up front so every family shows (at 0) before the first turn.
+  auto& m = Metrics::Global();
+  m.Describe("mirrorvox_turns_total", "counter", "Spoken turns finished, by route");
+  m.Describe("mirrorvox_turns_cancelled_total", "counter", "Turns cut short by the client");
+  m.Describe("mirrorvox_errors_total", "counter", "Errors by route and kind");
+  m.Describe("mirrorvox_llm_failovers_total", "counter", "Times the next LLM endpoint took over");
+  m.Describe("mirrorvox_tts_retries_total", "counter", "TTS segments retried after a failure");
+  m.Describe("mirrorvox_stage_latency_seconds", "histogram",
+             "Time from request received to each stage of a turn");
   server.Route("GET", "/healthz", [&ctx](auto, std::shared_ptr<Responder> responder) {
     nlohmann::json j = {{"status", "ok"},
                         {"asr", ctx.config.asr.engine},

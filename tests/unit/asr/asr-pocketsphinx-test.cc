@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ctime>
 #include <future>
 #include <thread>
 
@@ -16,6 +17,12 @@ namespace {
 using test::SharedAsr;
 using test::Speak;
 using Clock = std::chrono::steady_clock;
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 ErrorKind KindOf(const std::function<void()>& fn) {
   try {
@@ -74,12 +81,13 @@ TEST(AsrPocketsphinx, CancelMidDecodeStopsAndDecoderIsReusable) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     cancel.Cancel();
   });
-  const auto start = Clock::now();
+  const double cpu_before = ThreadCpuSeconds();
   EXPECT_EQ(KindOf([&] { SharedAsr().Transcribe(audio, cancel); }), ErrorKind::kCancelled);
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double cpu = ThreadCpuSeconds() - cpu_before;
   canceller.join();
-  // A full decode of ~25 s of speech takes seconds; a chunk takes ~0.1 s.
-  EXPECT_LT(seconds, 1.5);
+  // CPU time, not wall time, so a busy machine does not matter: a full decode
+  // of ~25 s of speech costs ~4 s, a cancelled one a few chunks (~0.1 s each).
+  EXPECT_LT(cpu, 1.5);
   // Both decoders still work after the aborted utterance.
   AudioBuffer kitchen = Speak("please turn on the lights in the kitchen", "rms");
   EXPECT_EQ(SharedAsr().Transcribe(kitchen, {}).text, "please turn on the lights in the kitchen");
@@ -106,7 +114,8 @@ TEST(AsrPocketsphinx, WaitForBusyDecoderIsCancellable) {
   const auto start = Clock::now();
   cancel.Cancel();
   EXPECT_EQ(waiter.get(), ErrorKind::kCancelled);
-  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 0.5);
+  // The waiter polls every 20 ms; the bound is loose for loaded CI machines.
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 2.0);
   stop_busy.Cancel();
   busy.get();
 }

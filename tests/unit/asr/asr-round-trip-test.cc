@@ -32,7 +32,7 @@ TEST(AsrRoundTrip, FliteVoicesRecognisedWithLowWordErrorRate) {
   const std::vector<std::string> voices = {"slt", "rms", "awb", "kal16"};
   // flite's clustergen voices (slt, rms, awb) draw excitation noise from
   // rand(): seeding makes the audio, and so the WER, reproducible.
-  std::srand(getenv("MV_SEED") ? atoi(getenv("MV_SEED")) : 1);
+  std::srand(1);
   std::vector<Utterance> utterances;
   for (const std::string& voice : voices) {
     for (const char* sentence : test::kAssistantSentences) {
@@ -71,14 +71,14 @@ TEST(AsrRoundTrip, FliteVoicesRecognisedWithLowWordErrorRate) {
               overall.words);
 
   // Measured with srand(1) (pocketsphinx 5prealpha en-us, flite 2.2):
-  // slt 6.0%, rms 8.3%, awb 10.7%, kal16 4.8%, all 7.4% (25/336 words).
-  // Over ten other seeds: slt 3.6-6.0%, rms 3.6-8.3%, awb 2.4-11.9%,
-  // kal16 4.8% (a diphone voice: no noise), all 3.9-7.4%.
+  // slt 6.0%, rms 3.6%, awb 9.5%, kal16 4.8%, all 6.0% (20/336 words).
+  // Over seeds 1-10: slt 4.8-6.0%, rms 3.6-8.3%, awb 4.8-13.1%, kal16 4.8%
+  // (a diphone voice: no noise), all 4.8-6.5%. The bounds cover that spread.
   EXPECT_LE(per_voice["slt"].Rate(), 0.08);
   EXPECT_LE(per_voice["rms"].Rate(), 0.10);
-  EXPECT_LE(per_voice["awb"].Rate(), 0.13);
+  EXPECT_LE(per_voice["awb"].Rate(), 0.15);
   EXPECT_LE(per_voice["kal16"].Rate(), 0.07);
-  EXPECT_LE(overall.Rate(), 0.09);
+  EXPECT_LE(overall.Rate(), 0.08);
 }
 
 }  // namespace

@@ -89,6 +89,18 @@ TEST(TtsEspeak, StreamsAndStopsWhenCallbackReturnsFalse) {
       ErrorKind::kCancelled);
 }
 
+// Chunks are delivered after the library lock is released: a consumer may
+// call back into TTS without deadlocking.
+TEST(TtsEspeak, CallbackMayUseEspeakAgain) {
+  TtsEspeak tts = MakeEspeak();
+  std::size_t nested = 0;
+  tts.Synthesize(test::Req(kChinese), {}, [&](const float*, std::size_t, int) {
+    if (nested == 0) nested = tts.SynthesizeAll(test::Req("hello", "en")).samples.size();
+    return true;
+  });
+  EXPECT_GT(nested, 0u);
+}
+
 TEST(TtsEspeak, UnknownVoiceNamesItAndListsKnownOnes) {
   TtsEspeak tts = MakeEspeak();
   const Error e = test::CaughtError([&] { tts.SynthesizeAll(test::Req("hello", "", "bogus")); });
