@@ -8,6 +8,7 @@
 #include "config/config-loader.h"
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
+#include "server/routes/voice-support.h"
 #include "voice/reference-voice-tts.h"
 
 namespace mv {
@@ -36,6 +37,7 @@ int RunServe(const ServeOptions& options) {
     tts->Calibrate(ctx.config.tts.language);
     ctx.tts = std::move(tts);
     ctx.llm = Llm::Create("openai", ctx.config.llm);
+    SetUpVoiceIdentity(ctx);
     ctx.compute = std::make_unique<ThreadPool>(ctx.config.server.compute_threads);
 
     HttpServerOptions http;
@@ -48,6 +50,7 @@ int RunServe(const ServeOptions& options) {
     RegisterHealthRoutes(server, ctx);
     RegisterMoeChatRoutes(server, ctx);
     RegisterMirrorChatRoutes(server, ctx);
+    RegisterVoiceRoutes(server, ctx);
     server.Start();
     spdlog::info("listening on http://{}:{}", http.host, server.port());
 

@@ -271,6 +271,29 @@ std::vector<ConfigField> MakeFields() {
       "voiceprint.threshold", [](auto& c) -> auto& { return c.voiceprint.threshold; }));
   f.push_back(StringList(
       "voiceprint.owners", [](auto& c) -> auto& { return c.voiceprint.owners; }));
+  f.push_back(String(
+      "voiceprint.engine", [](auto& c) -> auto& { return c.voiceprint.encoder.engine; }));
+  f.push_back(String(
+      "voiceprint.url", [](auto& c) -> auto& { return c.voiceprint.encoder.url; }));
+  f.push_back(Int(
+      "voiceprint.timeout_ms", [](auto& c) -> auto& { return c.voiceprint.encoder.timeout_ms; }, 1,
+      600000));
+  f.push_back(Double(
+      "voiceprint.min_speech_seconds",
+      [](auto& c) -> auto& { return c.voiceprint.encoder.min_speech_seconds; }));
+  f.push_back(Bool(
+      "voiceprint.identify", [](auto& c) -> auto& { return c.voiceprint.identify; }));
+  f.push_back(String(
+      "voiceprint.prompt_template", [](auto& c) -> auto& { return c.voiceprint.prompt_template; }));
+  // library
+  f.push_back(String(
+      "library.dir", [](auto& c) -> auto& { return c.library.dir; }));
+  f.push_back(Int(
+      "library.max_voices", [](auto& c) -> auto& { return c.library.max_voices; }, 1, 100000));
+  f.push_back(Size(
+      "library.max_upload_bytes", [](auto& c) -> auto& { return c.library.max_upload_bytes; }));
+  f.push_back(Double(
+      "library.max_upload_seconds", [](auto& c) -> auto& { return c.library.max_upload_seconds; }));
   // pipeline
   f.push_back(Bool(
       "pipeline.speak_only_quoted", [](auto& c) -> auto& { return c.pipeline.speak_only_quoted; }));

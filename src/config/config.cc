@@ -40,6 +40,7 @@ void Config::Validate() const {
     tts.Validate();
     llm.Validate();
     voiceprint.Validate();
+    library.Validate();
     ValidatePipeline(pipeline);
   } catch (const Error& e) {
     // Section validators name the key; say which subsystem complained.

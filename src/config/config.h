@@ -11,6 +11,7 @@
 #include "llm/llm-config.h"
 #include "server/server-config.h"
 #include "tts/tts-config.h"
+#include "voice/voice-library-config.h"
 #include "voice/voiceprint-config.h"
 
 namespace mv {
@@ -38,6 +39,7 @@ struct Config {
   TtsConfig tts;
   LlmConfig llm;
   VoiceprintConfig voiceprint;
+  VoiceLibraryConfig library;
   PipelineConfig pipeline;
   std::string source;  // where it came from, for messages
   // Notes from loading (ignored keys of the original format, ...). LoadConfig

@@ -30,7 +30,7 @@ bool RequestAtFault(int status) { return status == 400 || status == 413 || statu
 }  // namespace
 
 struct OpenAiLlm::Shared {
-  Shared(LlmConfig c)
+  explicit Shared(LlmConfig c)
       : config(std::move(c)), pool(static_cast<int>(config.endpoints.size()), config.cooldown_ms) {
     for (const auto& e : config.endpoints) urls.push_back(CompletionsUrl(e.url));
   }

@@ -33,6 +33,20 @@ void VoiceprintConfig::Validate() const {
         "voiceprint.owners: must list at least one enrolment audio file when "
         "voiceprint.enabled is true");
   }
+  encoder.Validate();
+  if (!prompt_template.empty() && prompt_template.find("{name}") == std::string::npos) {
+    Invalid("voiceprint.prompt_template: must contain {name} (or be empty), got \"" +
+            prompt_template + "\"");
+  }
+}
+
+std::string VoiceprintConfig::RenderPrompt(const std::string& name) const {
+  std::string out = prompt_template;
+  for (std::size_t at = out.find("{name}"); at != std::string::npos;
+       at = out.find("{name}", at + name.size())) {
+    out.replace(at, 6, name);
+  }
+  return out;
 }
 
 std::string VoiceprintConfig::ToString() const {
@@ -40,7 +54,8 @@ std::string VoiceprintConfig::ToString() const {
   os << "VoiceprintConfig(enabled=" << (enabled ? "true" : "false") << ", threshold=" << threshold
      << ", owners=[";
   for (std::size_t i = 0; i < owners.size(); ++i) os << (i ? ", " : "") << '"' << owners[i] << '"';
-  os << "])";
+  os << "], " << encoder.ToString() << ", identify=" << (identify ? "true" : "false")
+     << ", prompt_template=\"" << prompt_template << "\")";
   return os.str();
 }
 

@@ -23,22 +23,8 @@ using mvtest::FakeLlmFault;
 using mvtest::FakeLlmOptions;
 using mvtest::FakeLlmServer;
 
-std::map<std::string, std::string> LlmEnv(const std::string& url,
-                                          std::map<std::string, std::string> extra = {}) {
-  extra["MIRRORVOX_LLM__URL"] = url;
-  extra["MIRRORVOX_LLM__MODEL"] = "fake-llm";
-  return extra;
-}
-
 std::string ChatBody(const std::string& user) {
   return json{{"msg", {{{"role", "user"}, {"content", user}}}}}.dump();
-}
-
-// Transcribes a WAV (any rate) with a server's /api/asr.
-std::string Transcribe(int port, const std::string& wav) {
-  auto r = mvtest::HttpPostJson(port, "/api/asr", json{{"data", mv::Base64UrlEncode(wav)}}.dump());
-  if (r.status != 200) return "<asr failed " + std::to_string(r.status) + ": " + r.body + ">";
-  return json::parse(r.body).get<std::string>();
 }
 
 class ChatApiTest : public ::testing::Test {

@@ -26,5 +26,6 @@ std::string RequireJsonObjectField(const std::string& body, const std::string& f
 void RegisterHealthRoutes(HttpServer& server, ServerContext& ctx);
 void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx);
 void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx);
+void RegisterVoiceRoutes(HttpServer& server, ServerContext& ctx);
 
 }  // namespace mv

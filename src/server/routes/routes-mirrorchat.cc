@@ -1,5 +1,7 @@
 // "MirrorChat" (PROTOCOLS.md A2): POST /process_audio, multipart `audio` +
-// `language`; the answer comes back as WAV in the caller's own voice. Unlike
+// `language` (+ `voice`: "mirror", the default, or a library voice id); the
+// answer comes back as WAV in the caller's own voice. With the voiceprint
+// gate on, a stranger gets 403 {"error": "..."} before recognition. Unlike
 // the original, `?stream=true` streams it (WAV header with data size 0, then
 // PCM as each segment is ready), and a failed sentence is never dropped
 // silently (it is logged and counted; the stream goes on).
@@ -16,6 +18,7 @@
 #include "server/multipart.h"
 #include "server/routes/route-util.h"
 #include "server/routes/turn-support.h"
+#include "server/routes/voice-support.h"
 
 namespace mv {
 namespace {
@@ -39,11 +42,12 @@ std::string AsrLanguage(const std::string& language) {
 class AnswerAssembler {
  public:
   AnswerAssembler(std::shared_ptr<Responder> responder, bool stream, int output_rate,
-                  std::shared_ptr<TurnTiming> timing)
+                  std::shared_ptr<TurnTiming> timing, HeaderList headers)
       : responder_(std::move(responder)),
         stream_(stream),
         kOutputRate(output_rate),
-        timing_(std::move(timing)) {}
+        timing_(std::move(timing)),
+        headers_(std::move(headers)) {}
 
   void Audio(int segment, const float* samples, std::size_t n, int rate) {
     std::lock_guard lock(mutex_);
@@ -90,6 +94,7 @@ class AnswerAssembler {
     r.content_type = "audio/wav";
     r.body = EncodeAudio(AudioBuffer{std::move(whole_), kOutputRate}, AudioFormat::kWav);
     r.headers = {{"X-Transcript-Reply", std::to_string(result.text.size())}};
+    r.headers.insert(r.headers.end(), headers_.begin(), headers_.end());
     timing_->Mark(Stage::kFirstByteSent);
     responder_->Send(std::move(r));
   }
@@ -98,7 +103,7 @@ class AnswerAssembler {
   void StartLocked() {
     if (started_) return;
     started_ = true;
-    responder_->StartStream(200, "audio/wav");
+    responder_->StartStream(200, "audio/wav", headers_);
     responder_->Write(WavStreamHeader(kOutputRate));
   }
   void AppendLocked(const std::vector<float>& pcm) {
@@ -120,6 +125,7 @@ class AnswerAssembler {
   const bool stream_;
   const int kOutputRate;
   std::shared_ptr<TurnTiming> timing_;
+  const HeaderList headers_;  // X-Speaker, X-Voiceprint...
   std::mutex mutex_;  // guards everything below; sink calls come from pool threads
   std::unique_ptr<Resampler> resampler_;
   int segment_ = -1;
@@ -134,6 +140,7 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
                                                 std::shared_ptr<Responder> responder) {
     auto timing = std::make_shared<TurnTiming>();
     std::string audio_bytes, language;
+    std::shared_ptr<const VoiceReference> library_voice;  // null: mirror the caller
     try {
       auto form = MultipartForm::Parse(req->Header("content-type"), req->body);
       const FormPart* audio = form.Find("audio");
@@ -141,18 +148,34 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
         throw Error(ErrorKind::kInvalidInput, "missing_field", "multipart field 'audio' is required");
       audio_bytes = audio->data;
       language = AsrLanguage(form.Value("language").value_or(ctx.config.asr.language));
+      library_voice = LibraryReference(ctx, form.Value("voice").value_or("mirror"));
     } catch (const Error& e) {
       CountRejected(kRoute, e);
       responder->Send(MirrorError(e.HttpStatus(), e.what()));
       return;
     }
     bool stream = req->Query("stream").value_or("false") == "true";
-    ctx.compute->Post([&ctx, responder, timing, stream, language,
+    ctx.compute->Post([&ctx, responder, timing, stream, language, library_voice,
                        audio_bytes = std::move(audio_bytes)]() mutable {
       if (responder->cancel().IsCancelled()) return;
       ChatTurnRequest turn = BaseTurnRequest(ctx);
+      HeaderList speaker_headers;
       try {
         AudioBuffer audio = Resample(DecodeAudio(audio_bytes, ctx.config.audio), 16000);
+        // Voiceprint gate before recognition: strangers get 403.
+        if (auto check = CheckSpeaker(ctx, audio, responder->cancel())) {
+          speaker_headers = SpeakerHeaders(ctx, *check);
+          if (GateRefuses(ctx, *check)) {
+            const Error refused(ErrorKind::kForbidden, std::string("voiceprint_") + check->OutcomeName(),
+                                "voiceprint: " + check->reason);
+            CountRejected(kRoute, refused);
+            HttpResponse r = MirrorError(403, refused.what());
+            r.headers = std::move(speaker_headers);
+            responder->Send(std::move(r));
+            return;
+          }
+          ApplySpeaker(ctx, *check, turn);
+        }
         if (language != ctx.config.asr.language)
           throw Error(ErrorKind::kUnsupported, "unsupported_language",
                       "the configured ASR (" + ctx.config.asr.engine + ", " +
@@ -162,12 +185,16 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
         timing->Mark(Stage::kAsrDone);
         if (heard.text.empty())
           throw Error(ErrorKind::kInvalidInput, "no_speech", "no speech was recognised in 'audio'");
-        // The caller's question is the voice reference of the answer.
-        auto ref = std::make_shared<VoiceReference>();
-        ref->id = "caller:" + std::to_string(std::hash<std::string>()(audio_bytes));
-        ref->transcript = heard.text;
-        ref->audio = std::make_shared<AudioBuffer>(std::move(audio));
-        turn.reference = std::move(ref);
+        if (library_voice) {
+          turn.reference = library_voice;
+        } else {
+          // The caller's question is the voice reference of the answer.
+          auto ref = std::make_shared<VoiceReference>();
+          ref->id = "caller:" + std::to_string(std::hash<std::string>()(audio_bytes));
+          ref->transcript = heard.text;
+          ref->audio = std::make_shared<AudioBuffer>(std::move(audio));
+          turn.reference = std::move(ref);
+        }
         turn.language = language;
         turn.messages = {{"user", heard.text}};
       } catch (const Error& e) {
@@ -176,7 +203,8 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
         return;
       }
       auto answer = std::make_shared<AnswerAssembler>(
-          responder, stream, ctx.config.pipeline.output_sample_rate, timing);
+          responder, stream, ctx.config.pipeline.output_sample_rate, timing,
+          std::move(speaker_headers));
       ChatTurnSink sink;
       sink.on_audio = [answer](const SpokenSegment& s, const float* p, std::size_t n, int rate) {
         answer->Audio(s.number, p, n, rate);

@@ -9,6 +9,7 @@
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
 #include "server/routes/turn-support.h"
+#include "server/routes/voice-support.h"
 
 namespace mv {
 namespace {
@@ -67,7 +68,8 @@ class ChatEventStream {
 }  // namespace
 
 void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
-  // {"data": "<base64 WAV>"} -> "transcript" (JSON string).
+  // {"data": "<base64 WAV>"} -> "transcript" (JSON string), or null when
+  // the voiceprint gate refuses the speaker.
   server.Route("POST", "/api/asr", [&ctx](std::shared_ptr<HttpRequest> req,
                                           std::shared_ptr<Responder> responder) {
     // Parse on the I/O thread: cheap, and bad JSON is answered at once.
@@ -75,13 +77,27 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
     RunOnCompute(ctx, responder, [&ctx, data = std::move(data)](const CancelToken& cancel) {
       std::string bytes = Base64Decode(data);
       AudioBuffer audio = DecodeAudio(bytes, ctx.config.audio);
+      // Voiceprint gate before recognition: a stranger (or too little speech
+      // to tell) gets null, as the original answers; X-Voiceprint says why.
+      HeaderList speaker_headers;
+      if (auto check = CheckSpeaker(ctx, audio, cancel)) {
+        speaker_headers = SpeakerHeaders(ctx, *check);
+        if (GateRefuses(ctx, *check)) {
+          HttpResponse refused = HttpResponse::Json(200, "null");
+          refused.headers = std::move(speaker_headers);
+          return refused;
+        }
+      }
       audio = Resample(audio, ctx.asr->SampleRate());
       AsrResult result = ctx.asr->Transcribe(audio, cancel);
-      return HttpResponse::Json(200, json(result.text).dump());
+      HttpResponse response = HttpResponse::Json(200, json(result.text).dump());
+      response.headers = std::move(speaker_headers);
+      return response;
     });
   });
 
-  // {"msg": [{"role","content"}...]} -> SSE, one event per spoken segment:
+  // {"msg": [{"role","content"}...], "voice"?: "<library id>"} -> SSE, one
+  // event per spoken segment:
   // {"file": urlsafe-b64 WAV, "message": text, "done": false}, then
   // {"file": null, "message": whole reply, "done": true, "timing": {...}}.
   server.Route("POST", "/api/chat", [&ctx](std::shared_ptr<HttpRequest> req,
@@ -90,6 +106,8 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
     ChatTurnRequest turn = BaseTurnRequest(ctx);
     try {
       turn.messages = ParseMessages(req->body, "msg");
+      // Optional "voice": a library voice id speaks the answer.
+      turn.reference = LibraryReference(ctx, OptionalJsonString(req->body, "voice"));
     } catch (const Error& e) {
       CountRejected("/api/chat", e);
       throw;

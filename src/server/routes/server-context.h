@@ -9,6 +9,9 @@
 #include "config/config.h"
 #include "llm/llm.h"
 #include "tts/tts.h"
+#include "voice/speaker-encoder.h"
+#include "voice/speaker-gate.h"
+#include "voice/voice-library.h"
 
 namespace mv {
 
@@ -17,6 +20,12 @@ struct ServerContext {
   std::unique_ptr<Asr> asr;
   std::unique_ptr<Tts> tts;
   std::unique_ptr<Llm> llm;
+  // Voice identity: the encoder and the enrolled speakers exist when
+  // voiceprint.enabled or voiceprint.identify is on; the library always.
+  std::unique_ptr<SpeakerEncoder> speaker_encoder;
+  std::unique_ptr<SpeakerGate> speakers;
+  std::unique_ptr<VoiceLibrary> voices;
+  // Last: destroyed first, so queued jobs finish while the engines still exist.
   std::unique_ptr<ThreadPool> compute;
 };
 
