@@ -41,8 +41,8 @@ Eer ComputeEer(std::vector<double> targets, std::vector<double> impostors, doubl
   thresholds.insert(thresholds.end(), impostors.begin(), impostors.end());
   std::sort(thresholds.begin(), thresholds.end());
   auto rates = [&](double thr, double& far, double& frr) {
-    frr = static_cast<double>(std::count_if(targets.begin(), targets.end(),
-                                            [&](double s) { return s < thr; })) /
+    frr = static_cast<double>(
+              std::count_if(targets.begin(), targets.end(), [&](double s) { return s < thr; })) /
           targets.size();
     far = static_cast<double>(std::count_if(impostors.begin(), impostors.end(),
                                             [&](double s) { return s >= thr; })) /
@@ -72,12 +72,13 @@ Eer ComputeEer(std::vector<double> targets, std::vector<double> impostors, doubl
 void PrintEer(const char* label, const std::vector<double>& t, const std::vector<double>& i,
               double default_thr) {
   const Eer e = ComputeEer(t, i, default_thr);
-  std::printf("%s: EER %.1f%% at threshold %.3f (%zu target, %zu impostor trials); at the default %.2f: "
-              "false accept %.1f%%, false reject %.1f%%; target scores %.2f..%.2f, impostor %.2f..%.2f\n",
-              label, 100 * e.eer, e.threshold, t.size(), i.size(), default_thr,
-              100 * e.far_at_default, 100 * e.frr_at_default, *std::min_element(t.begin(), t.end()),
-              *std::max_element(t.begin(), t.end()), *std::min_element(i.begin(), i.end()),
-              *std::max_element(i.begin(), i.end()));
+  std::printf(
+      "%s: EER %.1f%% at threshold %.3f (%zu target, %zu impostor trials); at the default %.2f: "
+      "false accept %.1f%%, false reject %.1f%%; target scores %.2f..%.2f, impostor %.2f..%.2f\n",
+      label, 100 * e.eer, e.threshold, t.size(), i.size(), default_thr, 100 * e.far_at_default,
+      100 * e.frr_at_default, *std::min_element(t.begin(), t.end()),
+      *std::max_element(t.begin(), t.end()), *std::min_element(i.begin(), i.end()),
+      *std::max_element(i.begin(), i.end()));
 }
 
 mv::EmbeddedSpeakerOptions OptionsFromEnv() {
@@ -147,19 +148,21 @@ void SyntheticSet(const mv::SpeakerEncoderEmbedded& encoder, int per_voice) {
       identified += best == u.voice && best_score >= encoder.DefaultThreshold();
     }
   }
-  std::printf("test set: %zu enrolled speakers, %zu impostor voices, %d utterances per voice "
-              "(%d not scored: not enough speech)\n",
-              enrolled.size(), mv::test::ImpostorVoices().size(), per_voice, too_short);
+  std::printf(
+      "test set: %zu enrolled speakers, %zu impostor voices, %d utterances per voice "
+      "(%d not scored: not enough speech)\n",
+      enrolled.size(), mv::test::ImpostorVoices().size(), per_voice, too_short);
   PrintEer("all impostors      ", target, impostor, encoder.DefaultThreshold());
   PrintEer("  other targets    ", target, impostor_other, encoder.DefaultThreshold());
   PrintEer("  espeak-ng voices ", target, impostor_espeak, encoder.DefaultThreshold());
   PrintEer("  pitch-shifted    ", target, impostor_shifted, encoder.DefaultThreshold());
   std::printf("identification among %zu: %d/%d utterances named right (at the default threshold)\n",
               enrolled.size(), identified, target_utterances);
-  std::printf("time to score one utterance: %.1f ms for %.2f s of audio on average "
-              "(%d utterances, embedding + %zu comparisons; one thread; %u cores)\n",
-              embed_ms / embedded, audio_s / embedded, embedded, enrolled.size(),
-              std::thread::hardware_concurrency());
+  std::printf(
+      "time to score one utterance: %.1f ms for %.2f s of audio on average "
+      "(%d utterances, embedding + %zu comparisons; one thread; %u cores)\n",
+      embed_ms / embedded, audio_s / embedded, embedded, enrolled.size(),
+      std::thread::hardware_concurrency());
 }
 
 mv::AudioBuffer ReadRaw8k(const std::string& path) {
@@ -179,8 +182,8 @@ void RealRecordings(const mv::SpeakerEncoderEmbedded& encoder) {
   const std::string dir = "/usr/share/codec2/raw/";
   // One talker per file, as far as the names tell (variants of one source,
   // e.g. hts1a next to hts1, are left out).
-  const std::vector<std::string> files = {"hts1", "hts2",  "cq_ref", "kristoff", "vk5qi",
-                                          "ve9qrp", "g3plx", "mmt1"};
+  const std::vector<std::string> files = {"hts1",  "hts2",   "cq_ref", "kristoff",
+                                          "vk5qi", "ve9qrp", "g3plx",  "mmt1"};
   if (!std::filesystem::exists(dir + "hts1.raw")) {
     std::printf("real recordings: skipped (apt-get install codec2-examples to include them)\n");
     return;
@@ -207,9 +210,10 @@ void RealRecordings(const mv::SpeakerEncoderEmbedded& encoder) {
           .push_back(encoder.Score(pieces[i].embedding, pieces[j].embedding));
     }
   }
-  std::printf("real recordings (codec2-examples, 8 kHz, %zu talkers, %zu pieces of 3 s; "
-              "same-file pairs are target trials, so one session each: optimistic):\n",
-              files.size(), pieces.size());
+  std::printf(
+      "real recordings (codec2-examples, 8 kHz, %zu talkers, %zu pieces of 3 s; "
+      "same-file pairs are target trials, so one session each: optimistic):\n",
+      files.size(), pieces.size());
   if (target.empty() || impostor.empty()) return;
   PrintEer("  3 s vs 3 s       ", target, impostor, encoder.DefaultThreshold());
 }
@@ -222,9 +226,10 @@ int main(int argc, char** argv) {
   mv::SpeakerEncoderEmbedded encoder(min_speech, OptionsFromEnv());
   const auto& o = encoder.options();
   std::printf("minimum voiced speech %.2f s; ", min_speech);
-  std::printf("embedded speaker encoder: weights mean %.2f spread %.2f pitch %.2f, pitch tolerance "
-              "%.1f st, d0 %.2f\n",
-              o.mean_weight, o.spread_weight, o.pitch_weight, o.pitch_tolerance, o.d0);
+  std::printf(
+      "embedded speaker encoder: weights mean %.2f spread %.2f pitch %.2f, pitch tolerance "
+      "%.1f st, d0 %.2f\n",
+      o.mean_weight, o.spread_weight, o.pitch_weight, o.pitch_tolerance, o.d0);
   SyntheticSet(encoder, per_voice);
   RealRecordings(encoder);
   return 0;

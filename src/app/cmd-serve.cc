@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "app/commands.h"
@@ -31,14 +32,26 @@ int RunServe(const ServeOptions& options) {
     spdlog::info("loading engines: asr={} tts={}", ctx.config.asr.engine,
                  ctx.config.tts.engine.empty() ? "auto" : ctx.config.tts.engine);
     ctx.asr = CreateAsr(ctx.config.asr);
-    // The embedded engines cannot clone: references (mirror voice, emotion
-    // clips) are rendered by voice matching.
-    auto tts = std::make_unique<ReferenceVoiceTts>(CreateTts(ctx.config.tts), ctx.config.tts.language);
-    tts->Calibrate(ctx.config.tts.language);
-    ctx.tts = std::move(tts);
+    if (ctx.config.tts.IsRemote()) {
+      ctx.tts = CreateTts(ctx.config.tts);  // the server clones references itself
+    } else {
+      // The embedded engines cannot clone: references (mirror voice, emotion
+      // clips) are rendered by voice matching.
+      auto tts =
+          std::make_unique<ReferenceVoiceTts>(CreateTts(ctx.config.tts), ctx.config.tts.language);
+      tts->Calibrate(ctx.config.tts.language);
+      ctx.tts = std::move(tts);
+    }
     ctx.llm = Llm::Create("openai", ctx.config.llm);
     SetUpVoiceIdentity(ctx);
     ctx.compute = std::make_unique<ThreadPool>(ctx.config.server.compute_threads);
+    if (ctx.config.tts.IsRemote()) {
+      // Remote TTS jobs mostly wait on the network: enough threads to keep
+      // every endpoint slot busy with one job queued behind it.
+      int slots = 0;
+      for (const auto& e : ctx.config.tts.remote.endpoints) slots += e.max_concurrency;
+      ctx.tts_pool = std::make_unique<ThreadPool>(std::max(ctx.compute->size(), 2 * slots));
+    }
 
     HttpServerOptions http;
     http.host = ctx.config.server.host;
@@ -58,6 +71,11 @@ int RunServe(const ServeOptions& options) {
     sigwait(&signals, &sig);
     spdlog::info("signal {}: shutting down", sig);
     server.Stop();
+    // Work still in flight completes responders that post to the server's
+    // io_context: finish it while the server object still exists.
+    ctx.llm.reset();
+    ctx.compute.reset();
+    ctx.tts_pool.reset();  // after compute: its jobs may still start turns
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
     return 1;

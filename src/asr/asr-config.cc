@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/config-check.h"
 #include "common/error.h"
+#include "common/secret-mask.h"
 
 namespace mv {
 namespace {
@@ -23,7 +25,8 @@ std::string JoinEngines() {
 }  // namespace
 
 const std::vector<std::string>& AsrConfig::KnownEngines() {
-  static const std::vector<std::string> engines = {"pocketsphinx"};
+  static const std::vector<std::string> engines = {"pocketsphinx", "funasr", "wenet",
+                                                    "openai-transcriptions", "whisper-server"};
   return engines;
 }
 
@@ -40,12 +43,32 @@ void AsrConfig::Validate() const {
   if (engine == "pocketsphinx" && model_dir.empty()) {
     Invalid("asr.model_dir: must name the pocketsphinx model folder");
   }
+  if (IsRemote()) {
+    remote.Validate("asr");
+    const bool websocket = engine == "funasr" || engine == "wenet";
+    for (std::size_t i = 0; i < remote.endpoints.size(); ++i) {
+      const std::string key = "asr.endpoints[" + std::to_string(i) + "].url";
+      const std::string& url = remote.endpoints[i].url;
+      CheckConfigUrl(key, url, websocket);
+      if (websocket && url.rfind("ws", 0) != 0)
+        Invalid(key + ": the " + engine + " engine speaks WebSocket: ws:// or wss://, got '" +
+                MaskUrlCredentials(url) + "'");
+    }
+    if (engine == "funasr") funasr.Validate();
+    if (engine == "wenet") wenet.Validate();
+    if (engine == "openai-transcriptions") openai.Validate();
+    if (engine == "whisper-server") whisper_server.Validate();
+  }
 }
+
+bool AsrConfig::IsRemote() const { return engine != "pocketsphinx"; }
 
 std::string AsrConfig::ToString() const {
   std::ostringstream os;
   os << "AsrConfig(engine=" << engine << ", language=" << language << ", pool_size=" << pool_size
-     << ", model_dir=" << model_dir << ")";
+     << ", model_dir=" << model_dir;
+  if (IsRemote()) os << ", endpoints=" << remote.endpoints.size();
+  os << ")";
   return os.str();
 }
 

@@ -1,6 +1,10 @@
 #include <memory>
 
+#include "asr/asr-funasr.h"
+#include "asr/asr-openai.h"
 #include "asr/asr-pocketsphinx.h"
+#include "asr/asr-wenet.h"
+#include "asr/asr-whisper-server.h"
 #include "asr/asr.h"
 #include "common/error.h"
 
@@ -9,8 +13,12 @@ namespace mv {
 std::unique_ptr<Asr> CreateAsr(const AsrConfig& config) {
   config.Validate();  // also rejects an unknown engine, naming asr.engine
   if (config.engine == "pocketsphinx") return std::make_unique<AsrPocketsphinx>(config);
+  if (config.engine == "funasr") return std::make_unique<AsrFunAsr>(config);
+  if (config.engine == "wenet") return std::make_unique<AsrWenet>(config);
+  if (config.engine == "openai-transcriptions") return std::make_unique<AsrOpenAi>(config);
+  if (config.engine == "whisper-server") return std::make_unique<AsrWhisperServer>(config);
   throw Error(ErrorKind::kInvalidInput, "bad_config",
-              "asr.engine: unknown engine '" + config.engine + "' (known: pocketsphinx)");
+              "asr.engine: unknown engine '" + config.engine + "'");
 }
 
 }  // namespace mv

@@ -24,6 +24,16 @@ class Asr {
   virtual int SampleRate() const = 0;
   // Throws mv::Error on failure; kCancelled when `cancel` fires.
   virtual AsrResult Transcribe(const AudioBuffer& audio, const CancelToken& cancel) = 0;
+
+  // Whether a request may ask for `language` ("zh", "en") other than
+  // asr.language: true for engines whose server knows several.
+  virtual bool SupportsLanguage(const std::string& language) const { return false; }
+  // Transcribe() for a request that names its language; engines bound to
+  // one language ignore it.
+  virtual AsrResult TranscribeIn(const AudioBuffer& audio, const std::string& language,
+                                 const CancelToken& cancel) {
+    return Transcribe(audio, cancel);
+  }
 };
 
 // Factory keyed by config.engine. Throws mv::Error for an unknown engine.

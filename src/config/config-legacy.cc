@@ -46,6 +46,18 @@ const std::vector<LegacyKey>& LegacyKeys() {
       // Extra request parameters of the original; the two mirrorvox has.
       {"LLM.extra_config.temperature", To("llm.temperature")},
       {"LLM.extra_config.max_tokens", To("llm.max_tokens")},
+      // The original's GPT-SoVITS URL (".../tts"). Naming it is what selects
+      // the gpt-sovits engine: a GSV section without it keeps the embedded
+      // voices, so an old config never points at a server nobody runs.
+      {"GSV.api",
+       [](Config& c, const YAML::Node& n) {
+         std::string url = ReadString(n);
+         while (!url.empty() && url.back() == '/') url.pop_back();
+         if (url.ends_with("/tts")) url.resize(url.size() - 4);
+         if (url.empty()) return;
+         c.tts.engine = "gpt-sovits";
+         c.tts.remote.endpoints = {RemoteEndpointConfig{url, 1}};
+       }},
       {"GSV.text_lang", To("tts.gpt_sovits.text_lang")},
       {"GSV.GPT_weight", To("tts.gpt_sovits.gpt_weight")},
       {"GSV.SoVITS_weight", To("tts.gpt_sovits.sovits_weight")},
@@ -56,6 +68,19 @@ const std::vector<LegacyKey>& LegacyKeys() {
       {"GSV.seed", To("tts.gpt_sovits.seed")},
       {"GSV.top_k", To("tts.gpt_sovits.top_k")},
       {"GSV.batch_size", To("tts.gpt_sovits.batch_size")},
+      // Extra api_v2 fields the original passed through as they were.
+      {"GSV.ex_config.top_p", To("tts.gpt_sovits.top_p")},
+      {"GSV.ex_config.temperature", To("tts.gpt_sovits.temperature")},
+      {"GSV.ex_config.text_split_method", To("tts.gpt_sovits.text_split_method")},
+      {"GSV.ex_config.batch_threshold", To("tts.gpt_sovits.batch_threshold")},
+      {"GSV.ex_config.split_bucket", To("tts.gpt_sovits.split_bucket")},
+      {"GSV.ex_config.speed_factor", To("tts.gpt_sovits.speed_factor")},
+      {"GSV.ex_config.fragment_interval", To("tts.gpt_sovits.fragment_interval")},
+      {"GSV.ex_config.streaming_mode", To("tts.gpt_sovits.streaming_mode")},
+      {"GSV.ex_config.parallel_infer", To("tts.gpt_sovits.parallel_infer")},
+      {"GSV.ex_config.repetition_penalty", To("tts.gpt_sovits.repetition_penalty")},
+      {"GSV.ex_config.sample_steps", To("tts.gpt_sovits.sample_steps")},
+      {"GSV.ex_config.super_sampling", To("tts.gpt_sovits.super_sampling")},
       {"extra_ref_audio", To("tts.extra_ref_audio")},
   };
   return keys;

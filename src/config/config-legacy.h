@@ -1,8 +1,10 @@
 // The original GPT-SoVITS chat server's config.yaml (PROTOCOLS.md A1):
 // Core.sv.*, LLM.*, GSV.*, extra_ref_audio, mapped onto mirrorvox's keys.
 // Real files carry many keys mirrorvox has no use for (LLM2, SLM, Agent,
-// GSV.ex_config, ...): inside these sections unknown keys are warnings, not
+// Core.tt, ...): inside these sections unknown keys are warnings, not
 // errors. A mapped key with a value of the wrong type is still an error.
+// GSV.api (the GPT-SoVITS URL) selects the gpt-sovits engine; without it a
+// GSV section only fills tts.gpt_sovits and the embedded voices speak.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

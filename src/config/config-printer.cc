@@ -40,6 +40,16 @@ std::string PrintConfig(const Config& config) {
         value[i]["key"] = MaskSecret(endpoint.key);
       }
     }
+    if (field.path == "tts.openai_speech.key") value = YAML::Node(MaskSecret(config.tts.openai_speech.key));
+    if (field.path == "asr.openai.key") value = YAML::Node(MaskSecret(config.asr.openai.key));
+    if (field.path == "asr.endpoints") {
+      for (std::size_t i = 0; i < value.size(); ++i)
+        value[i]["url"] = MaskUrlCredentials(config.asr.remote.endpoints[i].url);
+    }
+    if (field.path == "tts.endpoints") {
+      for (std::size_t i = 0; i < value.size(); ++i)
+        value[i]["url"] = MaskUrlCredentials(config.tts.remote.endpoints[i].url);
+    }
     // "owners: []" on one line, not "owners:" and "[]" below it.
     if ((value.IsSequence() || value.IsMap()) && value.size() == 0) {
       value.SetStyle(YAML::EmitterStyle::Flow);

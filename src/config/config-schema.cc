@@ -115,6 +115,82 @@ std::vector<LlmEndpoint> ReadEndpoints(const YAML::Node& node) {
   return out;
 }
 
+// {url, max_concurrency} or a bare URL (remote engine endpoints).
+RemoteEndpointConfig ReadRemoteEndpoint(const YAML::Node& node, const std::string& subkey) {
+  RemoteEndpointConfig endpoint;
+  if (node.IsScalar()) {
+    endpoint.url = node.Scalar();
+    return endpoint;
+  }
+  if (!node.IsMap()) {
+    throw ConfigValueError(ConfigValueError::Kind::kBadValue,
+                           "expected {url, max_concurrency} or a URL, got " + DescribeNode(node),
+                           subkey, node.Mark());
+  }
+  for (const auto& kv : node) {
+    const std::string name = kv.first.Scalar();
+    if (name != "url" && name != "max_concurrency") {
+      const std::string near = SuggestKey(name, {"url", "max_concurrency"});
+      throw ConfigValueError(ConfigValueError::Kind::kUnknownKey,
+                             near.empty() ? "" : subkey + "." + near, subkey + "." + name,
+                             kv.first.Mark());
+    }
+    if (kv.second.IsNull()) continue;
+    Nested(subkey + "." + name, kv.second, [&] {
+      if (name == "url") {
+        endpoint.url = ReadString(kv.second);
+      } else {
+        endpoint.max_concurrency = static_cast<int>(ReadInt(kv.second, 1, 1024));
+      }
+    });
+  }
+  return endpoint;
+}
+
+std::vector<RemoteEndpointConfig> ReadRemoteEndpoints(const YAML::Node& node) {
+  if (node.IsScalar()) return {ReadRemoteEndpoint(node, "[0]")};
+  if (!node.IsSequence()) {
+    throw ConfigValueError("expected a list of URLs or {url, max_concurrency}, got " +
+                           DescribeNode(node));
+  }
+  std::vector<RemoteEndpointConfig> out;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    out.push_back(ReadRemoteEndpoint(node[i], "[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+// A list of integers (asr.funasr.chunk_size), printed on one line.
+template <class Acc>
+ConfigField IntList(std::string path, Acc acc) {
+  return {std::move(path), Shape::kList,
+          [acc](Config& c, const YAML::Node& n) {
+            if (!n.IsSequence())
+              throw ConfigValueError("expected a list of integers, got " + DescribeNode(n));
+            std::vector<int> out;
+            for (std::size_t i = 0; i < n.size(); ++i)
+              out.push_back(Nested("[" + std::to_string(i) + "]", n[i], [&] { return ReadInt32(n[i]); }));
+            acc(c) = std::move(out);
+          },
+          [acc](const Config& c) {
+            YAML::Node out(YAML::NodeType::Sequence);
+            for (int v : acc(c)) out.push_back(v);
+            out.SetStyle(YAML::EmitterStyle::Flow);
+            return out;
+          }};
+}
+
+YAML::Node PrintRemoteEndpoints(const std::vector<RemoteEndpointConfig>& endpoints) {
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (const RemoteEndpointConfig& e : endpoints) {
+    YAML::Node item(YAML::NodeType::Map);
+    item["url"] = e.url;
+    item["max_concurrency"] = e.max_concurrency;
+    out.push_back(item);
+  }
+  return out;
+}
+
 RefAudio ReadRefAudio(const YAML::Node& node, const std::string& subkey) {
   const auto fail = [&] {
     throw ConfigValueError(ConfigValueError::Kind::kBadValue,
@@ -194,6 +270,50 @@ std::vector<ConfigField> MakeFields() {
       "asr.pool_size", [](auto& c) -> auto& { return c.asr.pool_size; }));
   f.push_back(String(
       "asr.model_dir", [](auto& c) -> auto& { return c.asr.model_dir; }));
+  // asr: the remote engines' servers (RemotePoolConfig) and options
+  f.push_back({"asr.endpoints", Shape::kList,
+               [](Config& c, const YAML::Node& n) { c.asr.remote.endpoints = ReadRemoteEndpoints(n); },
+               [](const Config& c) { return PrintRemoteEndpoints(c.asr.remote.endpoints); }});
+  f.push_back(Int(
+      "asr.connect_timeout_ms", [](auto& c) -> auto& { return c.asr.remote.connect_timeout_ms; }));
+  f.push_back(Int(
+      "asr.first_byte_timeout_ms",
+      [](auto& c) -> auto& { return c.asr.remote.first_byte_timeout_ms; }));
+  f.push_back(Int(
+      "asr.idle_timeout_ms", [](auto& c) -> auto& { return c.asr.remote.idle_timeout_ms; }));
+  f.push_back(Int(
+      "asr.queue_timeout_ms", [](auto& c) -> auto& { return c.asr.remote.queue_timeout_ms; }));
+  f.push_back(Int(
+      "asr.cooldown_ms", [](auto& c) -> auto& { return c.asr.remote.cooldown_ms; }));
+  f.push_back(Int(
+      "asr.failures_before_cooldown",
+      [](auto& c) -> auto& { return c.asr.remote.failures_before_cooldown; }));
+  f.push_back(Bool(
+      "asr.verify_tls", [](auto& c) -> auto& { return c.asr.verify_tls; }));
+  f.push_back(String(
+      "asr.funasr.mode", [](auto& c) -> auto& { return c.asr.funasr.mode; }));
+  f.push_back(IntList(
+      "asr.funasr.chunk_size", [](auto& c) -> auto& { return c.asr.funasr.chunk_size; }));
+  f.push_back(Int(
+      "asr.funasr.chunk_interval", [](auto& c) -> auto& { return c.asr.funasr.chunk_interval; }));
+  f.push_back(String(
+      "asr.funasr.hotwords", [](auto& c) -> auto& { return c.asr.funasr.hotwords; }));
+  f.push_back(Bool(
+      "asr.funasr.itn", [](auto& c) -> auto& { return c.asr.funasr.itn; }));
+  f.push_back(Int(
+      "asr.wenet.nbest", [](auto& c) -> auto& { return c.asr.wenet.nbest; }));
+  f.push_back(Bool(
+      "asr.wenet.continuous_decoding",
+      [](auto& c) -> auto& { return c.asr.wenet.continuous_decoding; }));
+  f.push_back(String(
+      "asr.openai.model", [](auto& c) -> auto& { return c.asr.openai.model; }));
+  f.push_back(String(
+      "asr.openai.key", [](auto& c) -> auto& { return c.asr.openai.key; }));
+  f.push_back(String(
+      "asr.openai.prompt", [](auto& c) -> auto& { return c.asr.openai.prompt; }));
+  f.push_back(Double(
+      "asr.whisper_server.temperature",
+      [](auto& c) -> auto& { return c.asr.whisper_server.temperature; }));
   // tts
   f.push_back(String(
       "tts.engine", [](auto& c) -> auto& { return c.tts.engine; }));
@@ -239,6 +359,88 @@ std::vector<ConfigField> MakeFields() {
       "tts.gpt_sovits.top_k", [](auto& c) -> auto& { return c.tts.gpt_sovits.top_k; }));
   f.push_back(Int(
       "tts.gpt_sovits.batch_size", [](auto& c) -> auto& { return c.tts.gpt_sovits.batch_size; }));
+  f.push_back(Double(
+      "tts.gpt_sovits.top_p", [](auto& c) -> auto& { return c.tts.gpt_sovits.top_p; }));
+  f.push_back(Double(
+      "tts.gpt_sovits.temperature", [](auto& c) -> auto& { return c.tts.gpt_sovits.temperature; }));
+  f.push_back(String(
+      "tts.gpt_sovits.text_split_method",
+      [](auto& c) -> auto& { return c.tts.gpt_sovits.text_split_method; }));
+  f.push_back(Double(
+      "tts.gpt_sovits.batch_threshold",
+      [](auto& c) -> auto& { return c.tts.gpt_sovits.batch_threshold; }));
+  f.push_back(Bool(
+      "tts.gpt_sovits.split_bucket", [](auto& c) -> auto& { return c.tts.gpt_sovits.split_bucket; }));
+  f.push_back(Double(
+      "tts.gpt_sovits.speed_factor", [](auto& c) -> auto& { return c.tts.gpt_sovits.speed_factor; }));
+  f.push_back(Double(
+      "tts.gpt_sovits.fragment_interval",
+      [](auto& c) -> auto& { return c.tts.gpt_sovits.fragment_interval; }));
+  f.push_back(String(
+      "tts.gpt_sovits.streaming_mode",
+      [](auto& c) -> auto& { return c.tts.gpt_sovits.streaming_mode; }));
+  f.push_back(Bool(
+      "tts.gpt_sovits.parallel_infer",
+      [](auto& c) -> auto& { return c.tts.gpt_sovits.parallel_infer; }));
+  f.push_back(Double(
+      "tts.gpt_sovits.repetition_penalty",
+      [](auto& c) -> auto& { return c.tts.gpt_sovits.repetition_penalty; }));
+  f.push_back(Int(
+      "tts.gpt_sovits.sample_steps", [](auto& c) -> auto& { return c.tts.gpt_sovits.sample_steps; }));
+  f.push_back(Bool(
+      "tts.gpt_sovits.super_sampling",
+      [](auto& c) -> auto& { return c.tts.gpt_sovits.super_sampling; }));
+  f.push_back(String(
+      "tts.gpt_sovits.share_dir", [](auto& c) -> auto& { return c.tts.gpt_sovits.share_dir; }));
+  f.push_back(String(
+      "tts.gpt_sovits.share_dir_remote",
+      [](auto& c) -> auto& { return c.tts.gpt_sovits.share_dir_remote; }));
+  f.push_back(String(
+      "tts.xtts.server", [](auto& c) -> auto& { return c.tts.xtts.server; }));
+  f.push_back(String(
+      "tts.xtts.speaker", [](auto& c) -> auto& { return c.tts.xtts.speaker; }));
+  f.push_back(Bool(
+      "tts.xtts.stream", [](auto& c) -> auto& { return c.tts.xtts.stream; }));
+  f.push_back(Int(
+      "tts.xtts.stream_chunk_size", [](auto& c) -> auto& { return c.tts.xtts.stream_chunk_size; }));
+  f.push_back(String(
+      "tts.xtts.share_dir", [](auto& c) -> auto& { return c.tts.xtts.share_dir; }));
+  f.push_back(String(
+      "tts.xtts.share_dir_remote", [](auto& c) -> auto& { return c.tts.xtts.share_dir_remote; }));
+  f.push_back(String(
+      "tts.openai_speech.model", [](auto& c) -> auto& { return c.tts.openai_speech.model; }));
+  f.push_back(String(
+      "tts.openai_speech.key", [](auto& c) -> auto& { return c.tts.openai_speech.key; }));
+  f.push_back(String(
+      "tts.openai_speech.response_format",
+      [](auto& c) -> auto& { return c.tts.openai_speech.response_format; }));
+  f.push_back(Double(
+      "tts.openai_speech.speed", [](auto& c) -> auto& { return c.tts.openai_speech.speed; }));
+  f.push_back(Int(
+      "tts.openai_speech.pcm_sample_rate",
+      [](auto& c) -> auto& { return c.tts.openai_speech.pcm_sample_rate; }));
+  // tts: the remote engines' servers (RemotePoolConfig)
+  f.push_back({"tts.endpoints", Shape::kList,
+               [](Config& c, const YAML::Node& n) { c.tts.remote.endpoints = ReadRemoteEndpoints(n); },
+               [](const Config& c) { return PrintRemoteEndpoints(c.tts.remote.endpoints); }});
+  f.push_back(Int(
+      "tts.connect_timeout_ms", [](auto& c) -> auto& { return c.tts.remote.connect_timeout_ms; }));
+  f.push_back(Int(
+      "tts.first_byte_timeout_ms",
+      [](auto& c) -> auto& { return c.tts.remote.first_byte_timeout_ms; }));
+  f.push_back(Int(
+      "tts.idle_timeout_ms", [](auto& c) -> auto& { return c.tts.remote.idle_timeout_ms; }));
+  f.push_back(Int(
+      "tts.queue_timeout_ms", [](auto& c) -> auto& { return c.tts.remote.queue_timeout_ms; }));
+  f.push_back(Int(
+      "tts.cooldown_ms", [](auto& c) -> auto& { return c.tts.remote.cooldown_ms; }));
+  f.push_back(Int(
+      "tts.failures_before_cooldown",
+      [](auto& c) -> auto& { return c.tts.remote.failures_before_cooldown; }));
+  f.push_back(String(
+      "tts.health_path", [](auto& c) -> auto& { return c.tts.remote.health_path; }));
+  f.push_back(Int(
+      "tts.health_interval_ms", [](auto& c) -> auto& { return c.tts.remote.health_interval_ms; }));
   // llm
   f.push_back({"llm.endpoints", Shape::kList,
                [](Config& c, const YAML::Node& n) { c.llm.endpoints = ReadEndpoints(n); },

@@ -81,7 +81,7 @@ std::string ClientResponse::Header(std::string_view lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
+struct HttpClient::Impl {
   struct Op;
 
   asio::io_context ioc;

@@ -18,6 +18,7 @@
 
 #include "common/error.h"
 #include "server/response-queue.h"
+#include "server/websocket-upgrade.h"
 
 namespace mv {
 namespace {
@@ -82,6 +83,7 @@ struct HttpServer::Impl {
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::vector<RouteEntry> routes;
+  WebSocketRoutes websockets;  // destroyed before ioc, whose frames it serves
   std::vector<std::thread> threads;
   std::atomic<bool> stopped{false};
   std::mutex stop_mutex;  // guards stop_cv waiting in Wait()
@@ -272,6 +274,12 @@ struct HttpServer::Impl {
                            options.idle_timeout_s);
         break;
       }
+      if (const WebSocketHandler* ws = websockets.Find(req->path);
+          ws && WebSocketRoutes::IsUpgrade(msg)) {  // the connection is the WebSocket's now
+        co_await websockets.Serve(std::move(stream), std::move(msg), std::move(req), *ws,
+                                  options.max_body_bytes);
+        co_return;
+      }
       if (req->method == "OPTIONS") {  // CORS preflight for browser clients on other origins
         HttpResponse r;
         r.status = 204;
@@ -331,6 +339,10 @@ void HttpServer::Route(const std::string& method, const std::string& path, HttpH
   impl_->routes.push_back(std::move(e));
 }
 
+void HttpServer::RouteWebSocket(const std::string& path, WebSocketHandler handler) {
+  impl_->websockets.Add(path, std::move(handler));
+}
+
 void HttpServer::Start() {
   boost::system::error_code ec;
   auto address = asio::ip::make_address(impl_->options.host, ec);
@@ -357,13 +369,13 @@ int HttpServer::port() const { return impl_->bound_port; }
 
 void HttpServer::Stop() {
   if (impl_->stopped.exchange(true)) return;
-  asio::post(impl_->ioc, [this] {
-    boost::system::error_code ec;
-    impl_->acceptor.close(ec);
-  });
+  impl_->websockets.CloseAll();  // wakes handler threads; nothing is posted after this
   impl_->ioc.stop();
   for (auto& t : impl_->threads)
     if (t.joinable()) t.join();
+  // No I/O thread runs now: safe to close here, and new connections are refused.
+  boost::system::error_code ec;
+  impl_->acceptor.close(ec);
   {
     std::lock_guard lock(impl_->stop_mutex);
   }

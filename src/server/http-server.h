@@ -10,6 +10,7 @@
 #include <string>
 
 #include "server/http-types.h"
+#include "server/websocket-session.h"
 
 namespace mv {
 
@@ -33,6 +34,9 @@ class HttpServer {
   // Exact path match; register before Start(). A path ending in "/*"
   // matches that prefix.
   void Route(const std::string& method, const std::string& path, HttpHandler handler);
+  // A WebSocket endpoint at an exact path; register before Start(). Upgrade
+  // requests there go to `handler`; other requests take the HTTP routes.
+  void RouteWebSocket(const std::string& path, WebSocketHandler handler);
   // Binds and starts the I/O threads; throws mv::Error if the port is taken.
   void Start();
   int port() const;

@@ -2,41 +2,28 @@
 
 #include <sstream>
 
+#include "common/config-check.h"
 #include "common/error.h"
 
 namespace mv {
-namespace {
-
-[[noreturn]] void Invalid(const std::string& message) {
-  throw Error(ErrorKind::kInvalidInput, "bad_config", message);
-}
-
-void CheckRange(const char* key, long long value, long long min, long long max) {
-  if (value < min || value > max) {
-    Invalid(std::string(key) + ": must be between " + std::to_string(min) + " and " +
-            std::to_string(max) + ", got " + std::to_string(value));
-  }
-}
-
-}  // namespace
 
 void ServerConfig::Validate() const {
-  if (host.empty()) Invalid("server.host: must not be empty (e.g. 0.0.0.0 or 127.0.0.1)");
+  if (host.empty()) ConfigInvalid("server.host: must not be empty (e.g. 0.0.0.0 or 127.0.0.1)");
   // A pasted URL is the usual mistake; the listener wants a bare address.
   if (host.find("://") != std::string::npos || host.find('/') != std::string::npos) {
-    Invalid("server.host: must be a host name or IP address, not a URL, got '" + host + "'");
+    ConfigInvalid("server.host: must be a host name or IP address, not a URL, got '" + host + "'");
   }
   if (host.find_first_of(" \t\r\n") != std::string::npos) {
-    Invalid("server.host: must not contain whitespace, got '" + host + "'");
+    ConfigInvalid("server.host: must not contain whitespace, got '" + host + "'");
   }
-  CheckRange("server.port", port, 1, 65535);
-  CheckRange("server.io_threads", io_threads, 1, 1024);
-  CheckRange("server.compute_threads", compute_threads, 0, 1024);
+  CheckConfigRange("server.port", port, 1, 65535);
+  CheckConfigRange("server.io_threads", io_threads, 1, 1024);
+  CheckConfigRange("server.compute_threads", compute_threads, 0, 1024);
   if (max_body_bytes < 1024 || max_body_bytes > (std::size_t{4} << 30)) {
-    Invalid("server.max_body_bytes: must be between 1KiB and 4GiB, got " +
+    ConfigInvalid("server.max_body_bytes: must be between 1KiB and 4GiB, got " +
             std::to_string(max_body_bytes));
   }
-  CheckRange("server.idle_timeout_s", idle_timeout_s, 1, 86400);
+  CheckConfigRange("server.idle_timeout_s", idle_timeout_s, 1, 86400);
 }
 
 std::string ServerConfig::ToString() const {

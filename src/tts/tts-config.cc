@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/config-check.h"
 #include "common/error.h"
 #include "tts/tts-espeak.h"
 #include "tts/tts-flite.h"
@@ -30,7 +31,8 @@ std::string EngineList() {
 }  // namespace
 
 const std::vector<std::string>& TtsConfig::KnownEngines() {
-  static const std::vector<std::string> engines = {"flite", "espeak", ""};
+  static const std::vector<std::string> engines = {"flite",      "espeak", "gpt-sovits",
+                                                    "xtts",       "openai-speech", ""};
   return engines;
 }
 
@@ -47,6 +49,15 @@ void TtsConfig::Validate() const {
   if (parallelism < 1 || parallelism > kMaxParallelism) {
     Invalid("tts.parallelism: must be between 1 and " + std::to_string(kMaxParallelism) + " (got " +
             std::to_string(parallelism) + ")");
+  }
+  if (IsRemote()) {
+    for (std::size_t i = 0; i < remote.endpoints.size(); ++i) {  // HTTP only, unlike ASR pools
+      CheckConfigUrl("tts.endpoints[" + std::to_string(i) + "].url", remote.endpoints[i].url);
+    }
+    remote.Validate("tts");
+    if (engine == "gpt-sovits") gpt_sovits.Validate();
+    if (engine == "xtts") xtts.Validate();
+    if (engine == "openai-speech") openai_speech.Validate();
   }
   if (!voice.empty()) {
     const bool flite = TtsFlite::IsVoice(voice);
@@ -70,7 +81,9 @@ std::string TtsConfig::ToString() const {
   std::ostringstream os;
   os << "TtsConfig(engine=" << (engine.empty() ? "\"\" (route by language)" : engine)
      << ", language=" << language << ", voice=" << (voice.empty() ? "(default)" : voice)
-     << ", parallelism=" << parallelism << ", extra_ref_audio=[";
+     << ", parallelism=" << parallelism;
+  if (IsRemote()) os << ", endpoints=" << remote.endpoints.size();
+  os << ", extra_ref_audio=[";
   bool first = true;
   for (const auto& [tag, ref] : extra_ref_audio) {
     os << (first ? "" : ", ") << tag;

@@ -59,7 +59,8 @@ MelCepstrum::MelCepstrum(MelCepstrumOptions options) : options_(options) {
   frame_ = static_cast<int>(std::lround(options_.frame_seconds * kAnalysisRate));
   window_.resize(frame_);
   for (int i = 0; i < frame_; ++i)
-    window_[i] = static_cast<float>(0.54 - 0.46 * std::cos(2.0 * std::numbers::pi * i / (frame_ - 1)));
+    window_[i] =
+        static_cast<float>(0.54 - 0.46 * std::cos(2.0 * std::numbers::pi * i / (frame_ - 1)));
 
   const int bands = options_.mel_bands;
   const double mel_lo = HzToMel(options_.low_hz), mel_hi = HzToMel(options_.high_hz);
@@ -74,8 +75,8 @@ MelCepstrum::MelCepstrum(MelCepstrumOptions options) : options_(options) {
     const int first = static_cast<int>(std::ceil(lo));
     band_start_[b] = first;
     for (int k = first; k <= static_cast<int>(std::floor(hi)) && k <= kFftSize / 2; ++k) {
-      const double w = k <= mid ? (k - lo) / std::max(mid - lo, 1e-9)
-                                : (hi - k) / std::max(hi - mid, 1e-9);
+      const double w =
+          k <= mid ? (k - lo) / std::max(mid - lo, 1e-9) : (hi - k) / std::max(hi - mid, 1e-9);
       band_weights_[b].push_back(static_cast<float>(std::max(0.0, w)));
     }
     // A band narrower than one bin still needs a weight: the nearest bin.

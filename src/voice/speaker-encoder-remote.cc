@@ -34,8 +34,8 @@ std::vector<float> SpeakerEncoderRemote::EmbedSpeech(const SpeechAnalysis& speec
   request.max_body_bytes = 4u << 20;
   const ClientResponse response = client_->Fetch(request, cancel);
   if (response.status != 200) {
-    Upstream(config_.url, "HTTP " + std::to_string(response.status) + ": " +
-                              response.body.substr(0, 200));
+    Upstream(config_.url,
+             "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 200));
   }
   const auto j = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("embedding") || !j["embedding"].is_array())
@@ -47,7 +47,8 @@ std::vector<float> SpeakerEncoderRemote::EmbedSpeech(const SpeechAnalysis& speec
     out.push_back(v.get<float>());
   }
   if (out.empty() || out.size() > 65536)
-    Upstream(config_.url, "embedding must hold 1 to 65536 numbers, got " + std::to_string(out.size()));
+    Upstream(config_.url,
+             "embedding must hold 1 to 65536 numbers, got " + std::to_string(out.size()));
   return out;
 }
 

@@ -22,8 +22,10 @@ AudioBuffer SpeechAnalysis::SpeechOnly(double pad_seconds) const {
   std::vector<bool> keep(audio.samples.size(), false);
   for (const PitchFrame& f : track.frames) {
     if (!f.voiced) continue;
-    const long lo = std::max(0L, std::lround((f.time_seconds - track.hop_seconds / 2 - pad_seconds) * rate));
-    const long hi = std::min(n, std::lround((f.time_seconds + track.hop_seconds / 2 + pad_seconds) * rate));
+    const long lo =
+        std::max(0L, std::lround((f.time_seconds - track.hop_seconds / 2 - pad_seconds) * rate));
+    const long hi =
+        std::min(n, std::lround((f.time_seconds + track.hop_seconds / 2 + pad_seconds) * rate));
     for (long i = lo; i < hi; ++i) keep[i] = true;
   }
   AudioBuffer speech;

@@ -10,7 +10,7 @@ namespace mv {
 // The original's Core.sv.{is_up, master_audio, thr} map onto this.
 struct VoiceprintConfig {
   bool enabled = false;
-  double threshold = 0.0;  // 0 = the encoder's calibrated default
+  double threshold = 0.0;           // 0 = the encoder's calibrated default
   std::vector<std::string> owners;  // enrolment audio files
   // engine, url, timeout_ms, min_speech_seconds (voiceprint.* keys).
   SpeakerEncoderConfig encoder;

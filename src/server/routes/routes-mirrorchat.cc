@@ -176,12 +176,13 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
           }
           ApplySpeaker(ctx, *check, turn);
         }
-        if (language != ctx.config.asr.language)
+        // Remote engines serve several languages; the embedded one only its own.
+        if (language != ctx.config.asr.language && !ctx.asr->SupportsLanguage(language))
           throw Error(ErrorKind::kUnsupported, "unsupported_language",
                       "the configured ASR (" + ctx.config.asr.engine + ", " +
                           ctx.config.asr.language + ") cannot recognise '" + language + "'");
-        AsrResult heard = ctx.asr->Transcribe(Resample(audio, ctx.asr->SampleRate()),
-                                              responder->cancel());
+        AsrResult heard = ctx.asr->TranscribeIn(Resample(audio, ctx.asr->SampleRate()), language,
+                                                responder->cancel());
         timing->Mark(Stage::kAsrDone);
         if (heard.text.empty())
           throw Error(ErrorKind::kInvalidInput, "no_speech", "no speech was recognised in 'audio'");
@@ -217,7 +218,7 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
         FinishTurn(kRoute, result, *timing);
         answer->Done(result);
       };
-      ChatTurn::Start(*ctx.llm, *ctx.tts, *ctx.compute, std::move(turn), responder->cancel(),
+      ChatTurn::Start(*ctx.llm, *ctx.tts, ctx.TtsPool(), std::move(turn), responder->cancel(),
                       timing, std::move(sink));
     });
   });

@@ -25,8 +25,14 @@ struct ServerContext {
   std::unique_ptr<SpeakerEncoder> speaker_encoder;
   std::unique_ptr<SpeakerGate> speakers;
   std::unique_ptr<VoiceLibrary> voices;
+  // TTS fan-out jobs of the remote engines (they block on the network, so
+  // more threads than cores); null = they share `compute`. Before compute:
+  // compute jobs start turns that post here.
+  std::unique_ptr<ThreadPool> tts_pool;
   // Last: destroyed first, so queued jobs finish while the engines still exist.
   std::unique_ptr<ThreadPool> compute;
+
+  ThreadPool& TtsPool() { return tts_pool ? *tts_pool : *compute; }
 };
 
 }  // namespace mv

@@ -45,6 +45,11 @@ TEST(ConfigLegacyTest, OriginalConfigMapsEveryKey) {
   EXPECT_EQ(g.seed, 1234);
   EXPECT_EQ(g.top_k, 30);
   EXPECT_EQ(g.batch_size, 20);
+  EXPECT_EQ(g.text_split_method, "cut0");  // GSV.ex_config
+  // GSV.api names the server: the gpt-sovits engine, at its base URL.
+  EXPECT_EQ(c.tts.engine, "gpt-sovits");
+  ASSERT_EQ(c.tts.remote.endpoints.size(), 1u);
+  EXPECT_EQ(c.tts.remote.endpoints[0].url, "http://127.0.0.1:9880");
   // extra_ref_audio
   ASSERT_EQ(c.tts.extra_ref_audio.size(), 2u);
   EXPECT_EQ(c.tts.extra_ref_audio.at("开心").wav_path, "ref/happy.wav");
@@ -58,8 +63,8 @@ TEST(ConfigLegacyTest, ExtraKeysOfTheOriginalAreWarnings) {
   const Config c = LoadConfig(DataPath("legacy-config.yaml"), {});
   EXPECT_TRUE(AnyWarningHas(c, "'Core.tt' of the original config.yaml is not used by mirrorvox"));
   EXPECT_TRUE(AnyWarningHas(c, "'LLM.extra_config.top_p'"));
-  EXPECT_TRUE(AnyWarningHas(c, "'GSV.api'"));
-  EXPECT_TRUE(AnyWarningHas(c, "'GSV.ex_config'"));
+  EXPECT_FALSE(AnyWarningHas(c, "'GSV.api'"));  // mapped onto tts.endpoints
+  EXPECT_FALSE(AnyWarningHas(c, "GSV.ex_config"));  // its one key is mapped
   EXPECT_TRUE(AnyWarningHas(c, "section 'LLM2' of the original config.yaml is not used"));
   EXPECT_TRUE(AnyWarningHas(c, "section 'Agent'"));
   EXPECT_TRUE(AnyWarningHas(c, "legacy-config.yaml:"));  // with the place
@@ -100,6 +105,27 @@ extra_ref_audio:
   EXPECT_EQ(c.tts.gpt_sovits.seed, -1);
   EXPECT_TRUE(c.tts.extra_ref_audio.empty());
   EXPECT_TRUE(c.warnings.empty());
+  // No GSV.api: nobody said a GPT-SoVITS server runs, so the embedded voices speak.
+  EXPECT_EQ(c.tts.engine, "");
+  EXPECT_TRUE(c.tts.remote.endpoints.empty());
+}
+
+TEST(ConfigLegacyTest, GsvApiSelectsGptSovitsAtItsBaseUrl) {
+  const Config c = LoadText(
+      "GSV:\n  api: http://gpu1:9880/tts/\n  ref_audio_path: ref.wav\n  ex_config:\n"
+      "    speed_factor: 1.2\n    streaming_mode: true\n    unknown_knob: 1\n");
+  EXPECT_EQ(c.tts.engine, "gpt-sovits");
+  ASSERT_EQ(c.tts.remote.endpoints.size(), 1u);
+  EXPECT_EQ(c.tts.remote.endpoints[0].url, "http://gpu1:9880");
+  EXPECT_DOUBLE_EQ(c.tts.gpt_sovits.speed_factor, 1.2);
+  EXPECT_EQ(c.tts.gpt_sovits.streaming_mode, "true");
+  EXPECT_TRUE(AnyWarningHas(c, "'GSV.ex_config.unknown_knob'"));
+  // Own keys still win: a config may name the engine and its endpoints itself.
+  const Config own = LoadText(
+      "GSV:\n  api: http://gpu1:9880/tts\n  ref_audio_path: ref.wav\ntts:\n  endpoints: "
+      "[http://a:9880, {url: http://b:9880, max_concurrency: 2}]\n");
+  ASSERT_EQ(own.tts.remote.endpoints.size(), 2u);
+  EXPECT_EQ(own.tts.remote.endpoints[1].max_concurrency, 2);
 }
 
 TEST(ConfigLegacyTest, EmptyApiConfiguresNoEndpoint) {

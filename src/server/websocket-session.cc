@@ -1,0 +1,357 @@
+// The WebSocket side of HttpServer. An upgraded connection is one coroutine
+// frame on the connection's strand running a read loop and a writer side by
+// side; the frame owns the Beast stream. Handlers hold a
+// WebSocketSessionImpl, which owns no I/O object: it only queues, and pokes
+// the frame through posts to the strand while the frame is alive. So a
+// session may outlive the server, and the stream is always destroyed before
+// its io_context.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <condition_variable>
+#include <deque>
+
+#include "server/websocket-upgrade.h"
+
+namespace mv {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using namespace asio::experimental::awaitable_operators;
+using asio::awaitable;
+using Ws = websocket::stream<beast::tcp_stream>;
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+}  // namespace
+
+class WebSocketSessionImpl final : public WebSocketSession,
+                                   public std::enable_shared_from_this<WebSocketSessionImpl> {
+ public:
+  WebSocketSessionImpl(std::shared_ptr<HttpRequest> request, asio::any_io_executor strand)
+      : request_(std::move(request)), strand_(std::move(strand)) {}
+
+  const HttpRequest& request() const override { return *request_; }
+  bool SendText(std::string text) override { return Queue({false, std::move(text)}); }
+  bool SendBinary(std::string data) override { return Queue({true, std::move(data)}); }
+
+  std::size_t pending_bytes() const override {
+    std::lock_guard lock(mutex_);
+    return pending_bytes_;
+  }
+
+  void Close(int code, std::string reason) override {
+    std::lock_guard lock(mutex_);
+    if (!accepting_) return;
+    accepting_ = false;
+    close_request_ = {code, reason.substr(0, 120)};  // a control frame holds 123 bytes
+    WakeLocked();
+  }
+
+  void Abort() override {
+    std::lock_guard lock(mutex_);
+    if (ended_) return;
+    accepting_ = false;
+    abort_request_ = true;  // after what is queued, like Close()
+    WakeLocked();
+  }
+
+  void OnMessage(std::function<void(WebSocketMessage)> fn) override {
+    std::unique_lock lock(mutex_);
+    if (io_alive_) {
+      // On the strand, so queued and new messages keep their order.
+      asio::post(strand_, [self = shared_from_this(), fn = std::move(fn)]() mutable {
+        self->SetMessageCallback(std::move(fn));
+      });
+      return;
+    }
+    lock.unlock();
+    SetMessageCallback(std::move(fn));
+  }
+
+  void OnClose(std::function<void()> fn) override {
+    std::unique_lock lock(mutex_);
+    if (!ended_) {
+      on_close_ = std::move(fn);
+      return;
+    }
+    lock.unlock();
+    if (fn) fn();
+  }
+
+  std::optional<WebSocketMessage> Receive(int timeout_ms) override {
+    std::unique_lock lock(mutex_);
+    auto ready = [&] { return !inbox_.empty() || ended_; };
+    if (timeout_ms < 0) {
+      cv_.wait(lock, ready);
+    } else {
+      cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready);
+    }
+    if (inbox_.empty()) return std::nullopt;
+    WebSocketMessage message = std::move(inbox_.front());
+    inbox_.pop_front();
+    return message;
+  }
+
+  bool is_open() const override {
+    std::lock_guard lock(mutex_);
+    return !ended_;
+  }
+
+  int close_code() const override {
+    std::lock_guard lock(mutex_);
+    return close_code_;
+  }
+
+  // ---- the I/O side: strand only ----
+
+  void Attach(asio::steady_timer* wake) {
+    std::lock_guard lock(mutex_);
+    wake_ = wake;
+    io_alive_ = true;
+  }
+
+  // The frame is going away (normal end, or its io_context being destroyed).
+  void Detach() {
+    {
+      std::lock_guard lock(mutex_);
+      wake_ = nullptr;
+      io_alive_ = false;
+    }
+    End(0);
+  }
+
+  // Ends the session for handlers: Receive() returns, sends are refused, and
+  // on_close runs (here, on the caller's thread). Any thread.
+  void End(int code) {
+    std::function<void()> on_close;
+    {
+      std::lock_guard lock(mutex_);
+      if (ended_) return;
+      ended_ = true;
+      accepting_ = false;
+      close_code_ = code;
+      on_close = std::move(on_close_);
+      cv_.notify_all();
+    }
+    if (on_close) {
+      try {
+        on_close();
+      } catch (const std::exception& e) {
+        spdlog::error("WebSocket {}: on_close threw: {}", request_->path, e.what());
+      }
+    }
+  }
+
+  awaitable<void> ReadLoop(Ws& ws, asio::steady_timer& wake) {
+    for (;;) {
+      beast::flat_buffer buffer;
+      auto [ec, n] = co_await ws.async_read(buffer, kNoThrow);
+      if (ec) {
+        End(ec == websocket::error::closed ? ws.reason().code : 0);
+        wake.cancel();  // the writer has nothing left to do
+        co_return;
+      }
+      WebSocketMessage message{ws.got_binary(), beast::buffers_to_string(buffer.data())};
+      std::unique_lock lock(mutex_);
+      if (ended_) continue;  // the server is stopping
+      if (!on_message_) {
+        inbox_.push_back(std::move(message));
+        cv_.notify_all();
+        continue;
+      }
+      auto fn = on_message_;  // a copy: OnMessage() may replace it meanwhile
+      lock.unlock();
+      Deliver(fn, std::move(message));
+    }
+  }
+
+  awaitable<void> WriteLoop(Ws& ws, asio::steady_timer& wake) {
+    for (;;) {
+      std::optional<WebSocketMessage> next;
+      std::optional<std::pair<int, std::string>> close;
+      bool ended = false, abort = false;
+      {
+        std::lock_guard lock(mutex_);
+        if (!outbox_.empty()) {
+          next = std::move(outbox_.front());
+          outbox_.pop_front();
+        } else {
+          close = std::exchange(close_request_, std::nullopt);
+          abort = abort_request_;
+        }
+        ended = ended_;
+      }
+      if (next) {
+        ws.binary(next->binary);
+        auto [ec, n] = co_await ws.async_write(asio::buffer(next->data), kNoThrow);
+        {
+          std::lock_guard lock(mutex_);
+          pending_bytes_ -= next->data.size();
+        }
+        if (ec) {
+          beast::get_lowest_layer(ws).close();  // the read loop ends too
+          co_return;
+        }
+        continue;
+      }
+      if (abort) {
+        beast::get_lowest_layer(ws).close();  // the read loop ends
+        co_return;
+      }
+      if (close) {
+        websocket::close_reason why;
+        why.code = static_cast<std::uint16_t>(close->first);
+        why.reason = close->second;
+        co_await ws.async_close(why, kNoThrow);  // the read loop sees the end
+        co_return;
+      }
+      if (ended) co_return;
+      wake.expires_at(asio::steady_timer::time_point::max());
+      co_await wake.async_wait(kNoThrow);
+    }
+  }
+
+ private:
+  bool Queue(WebSocketMessage message) {
+    std::lock_guard lock(mutex_);
+    if (!accepting_) return false;
+    pending_bytes_ += message.data.size();
+    outbox_.push_back(std::move(message));
+    WakeLocked();
+    return true;
+  }
+
+  // Wakes the writer. Posts only while the frame is alive, so nothing is
+  // ever posted to a destroyed io_context.
+  void WakeLocked() {
+    if (!io_alive_ || ended_ || wake_posted_) return;
+    wake_posted_ = true;
+    asio::post(strand_, [self = shared_from_this()] {
+      std::unique_lock lock(self->mutex_);
+      self->wake_posted_ = false;
+      asio::steady_timer* wake = self->wake_;
+      lock.unlock();
+      if (wake) wake->cancel();
+    });
+  }
+
+  // Strand (or no frame any more): queued messages first, in order.
+  void SetMessageCallback(std::function<void(WebSocketMessage)> fn) {
+    std::deque<WebSocketMessage> queued;
+    {
+      std::lock_guard lock(mutex_);
+      on_message_ = fn;
+      if (fn) queued.swap(inbox_);
+    }
+    for (auto& m : queued) Deliver(fn, std::move(m));
+  }
+
+  void Deliver(const std::function<void(WebSocketMessage)>& fn, WebSocketMessage message) {
+    try {
+      fn(std::move(message));
+    } catch (const std::exception& e) {
+      spdlog::error("WebSocket {}: on_message threw: {}", request_->path, e.what());
+    }
+  }
+
+  const std::shared_ptr<HttpRequest> request_;
+  const asio::any_io_executor strand_;
+
+  mutable std::mutex mutex_;    // guards everything below
+  std::condition_variable cv_;  // inbox_ and ended_, for Receive()
+  std::deque<WebSocketMessage> inbox_;
+  std::deque<WebSocketMessage> outbox_;
+  std::size_t pending_bytes_ = 0;
+  bool accepting_ = true;  // sends are queued (false after Close() or the end)
+  bool ended_ = false;
+  int close_code_ = 0;
+  std::optional<std::pair<int, std::string>> close_request_;
+  bool abort_request_ = false;
+  std::function<void(WebSocketMessage)> on_message_;
+  std::function<void()> on_close_;
+  bool wake_posted_ = false;
+  // The frame's timer; valid while io_alive_, used on the strand only.
+  bool io_alive_ = false;
+  asio::steady_timer* wake_ = nullptr;
+};
+
+void WebSocketRoutes::Add(const std::string& path, WebSocketHandler handler) {
+  routes_.emplace_back(path, std::move(handler));
+}
+
+const WebSocketHandler* WebSocketRoutes::Find(const std::string& path) const {
+  for (const auto& [p, handler] : routes_)
+    if (p == path) return &handler;
+  return nullptr;
+}
+
+bool WebSocketRoutes::IsUpgrade(const beast::http::request<beast::http::string_body>& request) {
+  return websocket::is_upgrade(request);
+}
+
+void WebSocketRoutes::Track(const std::shared_ptr<WebSocketSessionImpl>& session) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!closed_) {
+      std::erase_if(live_, [](const auto& weak) { return weak.expired(); });
+      live_.push_back(session);
+      return;
+    }
+  }
+  session->End(1001);  // accepted while the server stops
+}
+
+void WebSocketRoutes::CloseAll() {
+  std::vector<std::weak_ptr<WebSocketSessionImpl>> live;
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    live.swap(live_);
+  }
+  for (const auto& weak : live)
+    if (auto session = weak.lock()) session->End(1001);  // going away
+}
+
+awaitable<void> WebSocketRoutes::Serve(beast::tcp_stream stream,
+                                       beast::http::request<beast::http::string_body> request,
+                                       std::shared_ptr<HttpRequest> info,
+                                       const WebSocketHandler& handler,
+                                       std::size_t max_message_bytes) {
+  Ws ws(std::move(stream));
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.handshake_timeout = std::chrono::seconds(10);  // opening and closing
+  ws.set_option(timeouts);
+  ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    res.set(beast::http::field::server, "mirrorvox");
+  }));
+  ws.read_message_max(max_message_bytes);
+  ws.auto_fragment(false);
+  auto [ec] = co_await ws.async_accept(request, kNoThrow);
+  if (ec) co_return;
+
+  auto strand = co_await asio::this_coro::executor;
+  auto session = std::make_shared<WebSocketSessionImpl>(std::move(info), strand);
+  asio::steady_timer wake(strand);
+  session->Attach(&wake);
+  // Also runs when the io_context destroys this frame unfinished.
+  struct DetachAtExit {
+    std::shared_ptr<WebSocketSessionImpl> session;
+    ~DetachAtExit() { session->Detach(); }
+  } detach{session};
+  Track(session);
+  if (!session->is_open()) co_return;
+  try {
+    handler(session);
+  } catch (const std::exception& e) {
+    spdlog::error("WebSocket {}: handler threw: {}", session->request().path, e.what());
+    co_return;
+  }
+  co_await (session->ReadLoop(ws, wake) && session->WriteLoop(ws, wake));
+}
+
+}  // namespace mv

@@ -1,0 +1,51 @@
+// The HTTP plumbing the remote TTS engines share: requests with the pool's
+// timeouts, and one streamed synthesis request run on the calling (compute)
+// thread, its audio decoded and passed on as it arrives.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "audio/wav-stream-parser.h"
+#include "common/cancel-token.h"
+#include "common/error.h"
+#include "net/http-client.h"
+#include "net/remote-pool.h"
+#include "tts/speech-output.h"
+
+namespace mv {
+
+// Maps a non-200 answer (status, body) to the engine's typed error.
+using HttpErrorMapper = std::function<Error(int status, const std::string& body)>;
+
+// `base` (trailing slashes dropped) + `path` ("/tts").
+std::string JoinUrl(std::string base, std::string_view path);
+// Percent-encodes everything but unreserved characters, for query values.
+std::string QueryEscape(std::string_view value);
+// A request to `url` with the pool's connect / first-byte / idle timeouts.
+ClientRequest PoolRequest(const RemotePoolConfig& pool, std::string method, std::string url);
+// A JSON request body with its content type set.
+ClientRequest JsonRequest(const RemotePoolConfig& pool, std::string url, std::string json);
+
+// Runs `request`; a 200 body is decoded by `parser` and goes to `out` as
+// it arrives (BeginAttempt/EndAttempt are called here). Another status
+// throws map_error(status, body); transport failures throw the client's
+// errors (kUpstream for a stream cut mid-way, so the pool fails over);
+// `out` refusing more throws kCancelled.
+void StreamSpeech(HttpClient& client, ClientRequest request, const CancelToken& cancel,
+                  WavStreamParser parser, const HttpErrorMapper& map_error, SpeechOutput& out);
+
+// Blocking request for small JSON exchanges (weights, speaker latents): the
+// body of a 200, or map_error(status, body) thrown.
+std::string FetchOk(HttpClient& client, const ClientRequest& request, const CancelToken& cancel,
+                    const HttpErrorMapper& map_error);
+
+// FNV-1a 64: names for cached voices (not for security).
+uint64_t Fnv1a64(std::string_view bytes);
+
+// The start of a body for error messages: one line, at most 300 bytes.
+std::string BodySnippet(std::string_view body);
+
+}  // namespace mv

@@ -1,0 +1,263 @@
+#include "tts/tts-gpt-sovits.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+#include <tuple>
+
+#include "common/error.h"
+#include "common/secret-mask.h"
+#include "tts/remote-speech.h"
+#include "tts/speech-language.h"
+
+namespace mv {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+constexpr int kWeightsTimeoutMs = 300000;  // loading a model takes a while
+
+bool Has(const std::string& text, std::string_view what) {
+  return text.find(what) != std::string::npos;
+}
+
+std::string AsText(const nlohmann::json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_null()) return "";
+  return j.dump();
+}
+
+}  // namespace
+
+Error TtsGptSovits::MapError(int status, const std::string& body) {
+  const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (status == 400 && j.is_object()) {
+    const std::string message = AsText(j.value("message", nlohmann::json()));
+    const std::string exception = AsText(j.value("Exception", nlohmann::json()));
+    if (Has(message, "streaming_mode") || Has(exception, "streaming_mode"))
+      return Error(ErrorKind::kInvalidInput, "streaming_mode_rejected",
+                   "GPT-SoVITS refused streaming_mode: " + message);
+    if (message == "tts failed") {
+      // api_v2 reports a reference outside 3-10 s this way ("参考音频在3~10秒范围外").
+      if (Has(exception, "3~10") || Has(exception, "3-10") || Has(exception, "参考音频"))
+        return Error(ErrorKind::kInvalidInput, "bad_reference",
+                     "GPT-SoVITS refused the reference audio (it must last 3-10 s): " + exception);
+      return Error(ErrorKind::kUpstream, "gpt_sovits_failed",
+                   "GPT-SoVITS failed to synthesise: " + exception);
+    }
+    return Error(ErrorKind::kInvalidInput, "gpt_sovits_rejected",
+                 "GPT-SoVITS refused the request: " + message +
+                     (exception.empty() ? "" : " (" + exception + ")"));
+  }
+  if (status == 422 && j.is_object() && j.contains("detail")) {
+    std::string what;
+    bool mode = false;
+    for (const auto& d : j["detail"].is_array() ? j["detail"] : nlohmann::json::array()) {
+      std::string loc;
+      for (const auto& part : d.value("loc", nlohmann::json::array())) {
+        loc += (loc.empty() ? "" : ".") + AsText(part);
+      }
+      mode |= Has(loc, "streaming_mode");
+      what += (what.empty() ? "" : "; ") + loc + ": " + AsText(d.value("msg", nlohmann::json()));
+    }
+    if (mode)
+      return Error(ErrorKind::kInvalidInput, "streaming_mode_rejected",
+                   "GPT-SoVITS refused streaming_mode: " + what);
+    return Error(ErrorKind::kInvalidInput, "gpt_sovits_rejected",
+                 "GPT-SoVITS refused the request (422): " + (what.empty() ? BodySnippet(body) : what));
+  }
+  if (status == 404)
+    return Error(ErrorKind::kUpstream, "not_api_v2",
+                 "GPT-SoVITS answered 404 for /tts: is the server api_v2.py (not api.py)?");
+  return Error(ErrorKind::kUpstream, "gpt_sovits_error",
+               "GPT-SoVITS answered " + std::to_string(status) + ": " + BodySnippet(body));
+}
+
+TtsGptSovits::TtsGptSovits(const TtsConfig& config)
+    : config_(config),
+      share_(config.gpt_sovits.share_dir, config.gpt_sovits.share_dir_remote) {
+  config_.Validate();
+  pool_ = std::make_unique<RemotePool>(config_.remote);
+  const std::size_t n = config_.remote.endpoints.size();
+  weights_set_.assign(n, true);
+  bool_streaming_.assign(n, false);
+  const GptSovitsConfig& g = config_.gpt_sovits;
+  if (g.gpt_weight.empty() && g.sovits_weight.empty()) return;
+  // All endpoints at once: each loads models for a while.
+  std::vector<std::optional<Error>> errors(n);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < n; ++i) {
+    threads.emplace_back([this, i, &errors] {
+      try {
+        SetWeights(config_.remote.endpoints[i].url, CancelToken());
+      } catch (const Error& e) {
+        errors[i] = e;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!errors[i]) continue;
+    if (errors[i]->kind() == ErrorKind::kInvalidInput) throw *errors[i];
+    weights_set_[i] = false;
+    spdlog::warn("gpt-sovits: could not set the weights on {} now ({}); will before its first "
+                 "request",
+                 MaskUrlCredentials(config_.remote.endpoints[i].url), errors[i]->what());
+  }
+}
+
+TtsGptSovits::~TtsGptSovits() = default;
+
+void TtsGptSovits::SetWeights(const std::string& url, const CancelToken& cancel) {
+  const GptSovitsConfig& g = config_.gpt_sovits;
+  for (const auto& [route, key, path] :
+       {std::tuple{"/set_gpt_weights", "tts.gpt_sovits.gpt_weight", &g.gpt_weight},
+        std::tuple{"/set_sovits_weights", "tts.gpt_sovits.sovits_weight", &g.sovits_weight}}) {
+    if (path->empty()) continue;
+    ClientRequest r = PoolRequest(config_.remote, "GET",
+                                  JoinUrl(url, route) + "?weights_path=" + QueryEscape(*path));
+    r.first_byte_timeout_ms = std::max(r.first_byte_timeout_ms, kWeightsTimeoutMs);
+    FetchOk(client_, r, cancel, [&](int status, const std::string& body) {
+      if (status == 400)
+        return Error(ErrorKind::kInvalidInput, "weights_refused",
+                     "GPT-SoVITS at " + MaskUrlCredentials(url) + " refused " + key + " '" +
+                         *path + "': " + BodySnippet(body));
+      return Error(ErrorKind::kUpstream, "gpt_sovits_error",
+                   "GPT-SoVITS at " + MaskUrlCredentials(url) + " answered " +
+                       std::to_string(status) + " to " + route + ": " + BodySnippet(body));
+    });
+    spdlog::info("gpt-sovits: {} set to '{}' on {}", key, *path, MaskUrlCredentials(url));
+  }
+}
+
+void TtsGptSovits::EnsureWeights(int endpoint, const std::string& url, const CancelToken& cancel) {
+  {
+    std::lock_guard lock(mutex_);
+    if (weights_set_[endpoint]) return;
+  }
+  SetWeights(url, cancel);
+  std::lock_guard lock(mutex_);
+  weights_set_[endpoint] = true;
+}
+
+std::string TtsGptSovits::TextLang(const TtsRequest& request) const {
+  const std::string& fixed = config_.gpt_sovits.text_lang;
+  // A route that names another language (a /process_audio caller) wins.
+  if (!request.language.empty() && (fixed.empty() || request.language != config_.language))
+    return GptSovitsLanguage(request.language);
+  return fixed.empty() ? GptSovitsLanguage(config_.language) : fixed;
+}
+
+TtsGptSovits::Voice TtsGptSovits::VoiceFor(const TtsRequest& request) {
+  const GptSovitsConfig& g = config_.gpt_sovits;
+  if (const auto& ref = request.reference) {
+    std::optional<StagedReference> staged = share_.Stage(*ref);
+    Voice v;
+    if (staged) {
+      v.ref_audio_path = staged->remote_path;
+      v.prompt_text = staged->transcript;
+    } else if (!ref->wav_path.empty()) {
+      v.ref_audio_path = ref->wav_path;  // a path on the TTS host, as the original sent
+      v.prompt_text = ref->transcript;
+    }
+    if (!v.ref_audio_path.empty()) {
+      const std::string script = ScriptLanguage(v.prompt_text);
+      v.prompt_lang = script.empty() ? TextLang(request) : GptSovitsLanguage(script);
+      return v;
+    }
+    std::lock_guard lock(mutex_);
+    if (!warned_no_share_) {
+      warned_no_share_ = true;
+      spdlog::warn("gpt-sovits: a voice reference held only in memory (mirror voice) needs "
+                   "tts.gpt_sovits.share_dir and share_dir_remote; speaking in the default "
+                   "voice");
+    }
+  }
+  Voice v{g.ref_audio_path, g.aux_ref_audio_paths, g.prompt_text, g.prompt_lang};
+  if (v.prompt_lang.empty()) {
+    const std::string script = ScriptLanguage(g.prompt_text);
+    v.prompt_lang = script.empty() ? TextLang(TtsRequest{}) : GptSovitsLanguage(script);
+  }
+  return v;
+}
+
+std::string TtsGptSovits::Body(const TtsRequest& request, const Voice& voice,
+                               bool bool_streaming) const {
+  const GptSovitsConfig& g = config_.gpt_sovits;
+  ojson mode;
+  const std::string& m = g.streaming_mode;
+  if (m == "0" || m == "false") mode = false;
+  else if (m == "1" || m == "true" || (m == "auto" && bool_streaming)) mode = true;
+  else if (m == "2") mode = 2;
+  else mode = 3;  // "3", and auto's first choice: the fastest
+  ojson j = {{"text", request.text},
+             {"text_lang", TextLang(request)},
+             {"ref_audio_path", voice.ref_audio_path},
+             {"aux_ref_audio_paths", voice.aux_ref_audio_paths},
+             {"prompt_text", voice.prompt_text},
+             {"prompt_lang", voice.prompt_lang},
+             {"top_k", g.top_k},
+             {"top_p", g.top_p},
+             {"temperature", g.temperature},
+             {"text_split_method", g.text_split_method},
+             {"batch_size", g.batch_size},
+             {"batch_threshold", g.batch_threshold},
+             {"split_bucket", g.split_bucket},
+             {"speed_factor", g.speed_factor},
+             {"fragment_interval", g.fragment_interval},
+             {"seed", g.seed},
+             {"media_type", "wav"},
+             {"streaming_mode", mode},
+             {"parallel_infer", g.parallel_infer},
+             {"repetition_penalty", g.repetition_penalty},
+             {"sample_steps", g.sample_steps},
+             {"super_sampling", g.super_sampling}};
+  return j.dump();
+}
+
+void TtsGptSovits::Synthesize(const TtsRequest& request, const CancelToken& cancel,
+                              const TtsChunkCallback& on_chunk) {
+  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) return;  // nothing to say
+  const Voice voice = VoiceFor(request);
+  const bool weights = !config_.gpt_sovits.gpt_weight.empty() ||
+                       !config_.gpt_sovits.sovits_weight.empty();
+  SpeechOutput out(on_chunk);
+  pool_->Run(cancel, [&](int e, const std::string& url) {
+    try {
+      EnsureWeights(e, url, cancel);
+      for (;;) {
+        bool as_bool;
+        {
+          std::lock_guard lock(mutex_);
+          as_bool = bool_streaming_[e];
+        }
+        try {
+          StreamSpeech(client_,
+                       JsonRequest(config_.remote, JoinUrl(url, "/tts"),
+                                   Body(request, voice, as_bool)),
+                       cancel, WavStreamParser(), &TtsGptSovits::MapError, out);
+          return;
+        } catch (const Error& err) {
+          if (err.code() != "streaming_mode_rejected" || config_.gpt_sovits.streaming_mode != "auto" ||
+              as_bool)
+            throw;
+          spdlog::info("gpt-sovits: {} takes streaming_mode only as a bool; using true",
+                       MaskUrlCredentials(url));
+          std::lock_guard lock(mutex_);
+          bool_streaming_[e] = true;
+        }
+      }
+    } catch (const Error& err) {
+      // Refused connections may mean a restart, which loses the weights.
+      if (err.kind() == ErrorKind::kUnavailable && weights) {
+        std::lock_guard lock(mutex_);
+        weights_set_[e] = false;
+      }
+      throw;
+    }
+  });
+}
+
+}  // namespace mv

@@ -1,0 +1,80 @@
+// GPT-SoVITS through its api_v2 server (PROTOCOLS.md B1), on a pool of
+// endpoints (one worker process each: max_concurrency 1).
+//
+// - POST /tts with every tuning field from tts.gpt_sovits, media_type wav.
+//   Streamed answers (a 44-byte header with data size 0, then s16le cut
+//   anywhere) reach the caller chunk by chunk; the rate comes from the
+//   header (32/24/48 kHz by model version). streaming_mode auto sends 3 and
+//   drops to true for an endpoint that refuses it (older servers take a bool).
+// - Voice: a request's reference (mirror voice, emotion clip, library voice)
+//   is staged into tts.gpt_sovits.share_dir and sent as its path on the TTS
+//   host + its transcript as prompt_text (shared-reference-dir.h). Without a
+//   share folder a reference's wav_path goes as it is (a path on the TTS
+//   host, as the original did); a clip only in memory then falls back to the
+//   default voice (ref_audio_path + prompt_text), with a warning.
+// - Weights: gpt_weight / sovits_weight are set on every endpoint at
+//   start-up (GET /set_gpt_weights, /set_sovits_weights); an endpoint that
+//   is down then, or refuses a connection later (it may have restarted), is
+//   set again before its next request. A weights path the server refuses
+//   fails start-up.
+// - Errors: 400 {"message","Exception"} for bad parameters -> kInvalidInput;
+//   "tts failed" (generation broke) -> kUpstream, failing over, except for a
+//   reference outside 3-10 s (kInvalidInput); 422 {"detail":[...]} ->
+//   kInvalidInput; 5xx -> kUpstream. Generation failing mid-stream sends
+//   ~1 s of zeros and cuts the connection: the zeros are held back and
+//   dropped (speech-output.h), the cut fails over, and the next endpoint's
+//   audio continues where the first stopped.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "net/http-client.h"
+#include "net/remote-pool.h"
+#include "tts/shared-reference-dir.h"
+#include "tts/tts.h"
+
+namespace mv {
+
+class TtsGptSovits : public Tts {
+ public:
+  // Sets the weights on every endpoint; throws mv::Error for a bad config
+  // or weights an endpoint refuses.
+  explicit TtsGptSovits(const TtsConfig& config);
+  ~TtsGptSovits() override;
+
+  void Synthesize(const TtsRequest& request, const CancelToken& cancel,
+                  const TtsChunkCallback& on_chunk) override;
+  std::vector<std::string> Voices() const override { return {"default"}; }
+
+  RemotePool& pool() { return *pool_; }
+  // An api_v2 error answer as mv::Error.
+  static Error MapError(int status, const std::string& body);
+
+ private:
+  struct Voice {
+    std::string ref_audio_path;
+    std::vector<std::string> aux_ref_audio_paths;
+    std::string prompt_text;
+    std::string prompt_lang;
+  };
+  Voice VoiceFor(const TtsRequest& request);
+  std::string TextLang(const TtsRequest& request) const;
+  std::string Body(const TtsRequest& request, const Voice& voice, bool bool_streaming) const;
+  void SetWeights(const std::string& url, const CancelToken& cancel);
+  void EnsureWeights(int endpoint, const std::string& url, const CancelToken& cancel);
+
+  const TtsConfig config_;
+  HttpClient client_{2};
+  std::unique_ptr<RemotePool> pool_;
+  SharedReferenceDir share_;
+
+  std::mutex mutex_;  // guards the per-endpoint flags and warned_
+  std::vector<bool> weights_set_;     // false: set them before the next request
+  std::vector<bool> bool_streaming_;  // streaming_mode auto: this endpoint takes only a bool
+  bool warned_no_share_ = false;
+};
+
+}  // namespace mv

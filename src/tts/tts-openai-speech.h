@@ -1,0 +1,42 @@
+// OpenAI-compatible speech (PROTOCOLS.md B5, POST /v1/audio/speech): OpenAI,
+// Kokoro-FastAPI, openedai-speech, LocalAI... on a pool of endpoints.
+//
+// Body {model, input, voice, response_format, speed}; pcm (raw 24 kHz s16le,
+// passed on as it streams) or wav. Authorization: Bearer tts.openai_speech.key.
+// The voice is the request's, else tts.voice, else "alloy". These servers
+// cannot clone: a request's reference is ignored (the answer keeps the
+// configured voice). Errors {"error": {"message", ...}}: 400/404/422 ->
+// kInvalidInput; 401/403/429/5xx -> kUpstream (fail over: the next
+// endpoint may be another provider).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/http-client.h"
+#include "net/remote-pool.h"
+#include "tts/tts.h"
+
+namespace mv {
+
+class TtsOpenAiSpeech : public Tts {
+ public:
+  explicit TtsOpenAiSpeech(const TtsConfig& config);
+
+  void Synthesize(const TtsRequest& request, const CancelToken& cancel,
+                  const TtsChunkCallback& on_chunk) override;
+  std::vector<std::string> Voices() const override;
+
+  RemotePool& pool() { return *pool_; }
+  static Error MapError(int status, const std::string& body);
+  // ".../v1" or a bare host gets "/v1/audio/speech"; a full URL stays.
+  static std::string SpeechUrl(const std::string& base);
+
+ private:
+  const TtsConfig config_;
+  HttpClient client_{2};
+  std::unique_ptr<RemotePool> pool_;
+};
+
+}  // namespace mv

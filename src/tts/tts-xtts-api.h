@@ -1,0 +1,54 @@
+// XTTS through xtts-api-server (PROTOCOLS.md B2; tts.engine xtts,
+// tts.xtts.server api) on a pool of endpoints.
+//
+// - tts.xtts.stream true: GET /tts_stream?text=&speaker_wav=&language=, a
+//   WAV header with data size 0 then s16le as it is made; false: POST
+//   /tts_to_audio/ (trailing slash) {text, speaker_wav, language}, a whole
+//   24 kHz WAV.
+// - speaker_wav is a name or path on the server: tts.xtts.speaker by
+//   default; a request's reference is staged into tts.xtts.share_dir and
+//   sent by its path on the TTS host (as gpt-sovits does; without a share
+//   folder a wav_path goes as it is and a clip in memory falls back to the
+//   default speaker).
+// - Errors: {"detail": ...} with 500 for everything, an unsupported language
+//   included (Quirk): a detail naming the language maps to kInvalidInput, so
+//   a bad language fails at once instead of failing over; other 5xx are
+//   kUpstream (fail over); 400/422 kInvalidInput.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "net/http-client.h"
+#include "net/remote-pool.h"
+#include "tts/shared-reference-dir.h"
+#include "tts/tts.h"
+
+namespace mv {
+
+class TtsXttsApi : public Tts {
+ public:
+  explicit TtsXttsApi(const TtsConfig& config);
+
+  void Synthesize(const TtsRequest& request, const CancelToken& cancel,
+                  const TtsChunkCallback& on_chunk) override;
+  std::vector<std::string> Voices() const override { return {config_.xtts.speaker}; }
+
+  RemotePool& pool() { return *pool_; }
+  // An xtts-api-server error answer as mv::Error.
+  static Error MapError(int status, const std::string& body);
+
+ private:
+  std::string SpeakerFor(const TtsRequest& request);
+
+  const TtsConfig config_;
+  HttpClient client_{2};
+  std::unique_ptr<RemotePool> pool_;
+  SharedReferenceDir share_;
+  std::mutex mutex_;  // guards warned_
+  bool warned_ = false;
+};
+
+}  // namespace mv

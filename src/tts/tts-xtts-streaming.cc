@@ -1,0 +1,135 @@
+#include "tts/tts-xtts-streaming.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "audio/audio-encoder.h"
+#include "common/error.h"
+#include "tts/reference-clip.h"
+#include "tts/remote-speech.h"
+#include "tts/speech-language.h"
+#include "tts/tts-xtts-api.h"
+
+namespace mv {
+namespace {
+
+constexpr std::size_t kMaxVoices = 64;
+constexpr double kMaxReferenceSeconds = 15.0;  // XTTS conditions on up to ~30 s; more is slower
+
+std::string CloneBody(const std::string& wav, const std::string& boundary) {
+  return "--" + boundary +
+         "\r\nContent-Disposition: form-data; name=\"wav_file\"; filename=\"reference.wav\"\r\n"
+         "Content-Type: audio/wav\r\n\r\n" +
+         wav + "\r\n--" + boundary + "--\r\n";
+}
+
+}  // namespace
+
+TtsXttsStreaming::TtsXttsStreaming(const TtsConfig& config) : config_(config) {
+  config_.Validate();
+  pool_ = std::make_unique<RemotePool>(config_.remote);
+  VoiceReference speaker;
+  speaker.id = "xtts-speaker:" + config_.xtts.speaker;
+  speaker.wav_path = config_.xtts.speaker;
+  if (!LoadReferenceAudio(speaker))
+    throw Error(ErrorKind::kInvalidInput, "bad_config",
+                "config: tts.xtts.speaker: cannot read '" + config_.xtts.speaker +
+                    "' as audio (xtts-streaming-server clones the default voice from a local "
+                    "WAV file)");
+  TtsRequest with_speaker;
+  with_speaker.reference = std::make_shared<VoiceReference>(speaker);
+  default_voice_ = VoiceFor(with_speaker);
+}
+
+int TtsXttsStreaming::clones() const {
+  std::lock_guard lock(mutex_);
+  return clones_;
+}
+
+std::shared_ptr<const TtsXttsStreaming::Voice> TtsXttsStreaming::VoiceFor(
+    const TtsRequest& request) {
+  if (!request.reference) return default_voice_;
+  const std::string& id = request.reference->id;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = voices_.find(id); !id.empty() && it != voices_.end()) return it->second;
+  }
+  std::optional<AudioBuffer> audio = LoadReferenceAudio(*request.reference);
+  if (!audio) {
+    spdlog::warn("xtts: reference '{}' has no audio readable here; speaking in the default voice",
+                 id);
+    return default_voice_;
+  }
+  auto voice = std::make_shared<Voice>();
+  voice->wav = EncodeAudio(FitReference(*audio, 3.0, kMaxReferenceSeconds).audio, AudioFormat::kWav);
+  voice->hash = Fnv1a64(voice->wav);
+  std::lock_guard lock(mutex_);
+  if (!id.empty()) {
+    if (voices_.size() >= kMaxVoices) voices_.erase(voices_.begin());  // any: they are cheap to redo
+    voices_[id] = voice;
+  }
+  return voice;
+}
+
+std::shared_ptr<const std::string> TtsXttsStreaming::Latents(const Voice& voice,
+                                                             const std::string& url,
+                                                             const CancelToken& cancel) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = latents_.find(voice.hash); it != latents_.end()) {
+      lru_.remove(voice.hash);
+      lru_.push_back(voice.hash);
+      return it->second;
+    }
+  }
+  const std::string boundary = "mirrorvox-" + std::to_string(voice.hash);
+  ClientRequest r = PoolRequest(config_.remote, "POST", JoinUrl(url, "/clone_speaker"));
+  r.headers.emplace_back("Content-Type", "multipart/form-data; boundary=" + boundary);
+  r.body = CloneBody(voice.wav, boundary);
+  const std::string body = FetchOk(client_, r, cancel, &TtsXttsApi::MapError);
+  const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("gpt_cond_latent") || !j.contains("speaker_embedding"))
+    throw Error(ErrorKind::kUpstream, "bad_latents",
+                "XTTS /clone_speaker answered without gpt_cond_latent and speaker_embedding: " +
+                    BodySnippet(body));
+  // Kept as the start of every /tts_stream body: no re-encoding per request.
+  auto prefix = std::make_shared<std::string>(
+      "{\"speaker_embedding\":" + j["speaker_embedding"].dump() +
+      ",\"gpt_cond_latent\":" + j["gpt_cond_latent"].dump() + ",");
+  std::lock_guard lock(mutex_);
+  ++clones_;
+  if (latents_.emplace(voice.hash, prefix).second) lru_.push_back(voice.hash);
+  while (lru_.size() > kMaxVoices) {
+    latents_.erase(lru_.front());
+    lru_.pop_front();
+  }
+  return prefix;
+}
+
+void TtsXttsStreaming::Synthesize(const TtsRequest& request, const CancelToken& cancel,
+                                  const TtsChunkCallback& on_chunk) {
+  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) return;
+  const std::shared_ptr<const Voice> voice = VoiceFor(request);
+  const std::string language =
+      XttsLanguage(request.language.empty() ? config_.language : request.language);
+  // Refused here: the server's answer (a 500) would otherwise fail over and
+  // cool down every endpoint for one bad request.
+  if (!IsXttsLanguage(language))
+    throw Error(ErrorKind::kInvalidInput, "unsupported_language",
+                "XTTS does not speak '" + language + "'");
+  const nlohmann::ordered_json rest = {{"text", request.text},
+                                       {"language", language},
+                                       {"add_wav_header", true},
+                                       {"stream_chunk_size",
+                                        std::to_string(config_.xtts.stream_chunk_size)}};
+  const std::string tail = rest.dump().substr(1);  // the fields after the latents, and "}"
+  SpeechOutput out(on_chunk);
+  pool_->Run(cancel, [&](int, const std::string& url) {
+    const auto latents = Latents(*voice, url, cancel);
+    StreamSpeech(client_, JsonRequest(config_.remote, JoinUrl(url, "/tts_stream"), *latents + tail),
+                 cancel, WavStreamParser(), &TtsXttsApi::MapError, out);
+  });
+}
+
+}  // namespace mv
