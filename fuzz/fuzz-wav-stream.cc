@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     mv::WavStreamParser p;
-    for (std::size_t at = 0; at < bytes.size(); at += piece) p.Feed(bytes.substr(at, piece), &pieces);
+    for (std::size_t at = 0; at < bytes.size(); at += piece)
+      p.Feed(bytes.substr(at, piece), &pieces);
     p.Finish();
   } catch (const mv::Error&) {
     pieces_ok = false;

@@ -81,8 +81,8 @@ class FunAsrReplies {
         throw Error(ErrorKind::kUpstream, "closed_early",
                     who + " closed the connection before the final result");
       }
-      const auto deadline = std::max(ended_at_, last_message_) +
-                            std::chrono::milliseconds(timeout_ms);
+      const auto deadline =
+          std::max(ended_at_, last_message_) + std::chrono::milliseconds(timeout_ms);
       if (now >= deadline)
         throw Error(ErrorKind::kTimeout, "no_final_result",
                     who + " sent no final result within " + std::to_string(timeout_ms) +
@@ -154,7 +154,8 @@ std::string AsrFunAsr::Attempt(const std::string& url, const AudioBuffer& audio,
     ws->SendBinary(std::string_view(pcm).substr(offset, stride));
   replies->AudioEnded();
   ws->SendText(R"({"is_speaking": false})");
-  std::string text = replies->Wait(config_.remote.first_byte_timeout_ms, "FunASR at " + MaskUrlCredentials(url));
+  std::string text =
+      replies->Wait(config_.remote.first_byte_timeout_ms, "FunASR at " + MaskUrlCredentials(url));
   ws->Close(1000, "", 1000);  // the client closes (the server never does)
   return text;
 }

@@ -22,8 +22,8 @@ class AsrFunAsr : public AsrRemote {
   explicit AsrFunAsr(const AsrConfig& config);
 
  protected:
-  std::string Attempt(const std::string& url, const AudioBuffer& audio,
-                      const std::string& language, const CancelToken& cancel) override;
+  std::string Attempt(const std::string& url, const AudioBuffer& audio, const std::string& language,
+                      const CancelToken& cancel) override;
 };
 
 }  // namespace mv

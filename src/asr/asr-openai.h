@@ -20,8 +20,8 @@ class AsrOpenAi : public AsrRemote {
   static std::string RequestUrl(const std::string& endpoint);
 
  protected:
-  std::string Attempt(const std::string& url, const AudioBuffer& audio,
-                      const std::string& language, const CancelToken& cancel) override;
+  std::string Attempt(const std::string& url, const AudioBuffer& audio, const std::string& language,
+                      const CancelToken& cancel) override;
 };
 
 }  // namespace mv

@@ -34,8 +34,9 @@ void WenetConfig::Validate() const { CheckConfigRange("asr.wenet.nbest", nbest, 
 
 void OpenAiTranscriptionConfig::Validate() const {
   if (model.empty())
-    ConfigInvalid("asr.openai.model: must not be empty (e.g. whisper-1, or the model name "
-                  "your server loads)");
+    ConfigInvalid(
+        "asr.openai.model: must not be empty (e.g. whisper-1, or the model name "
+        "your server loads)");
 }
 
 void WhisperServerConfig::Validate() const {

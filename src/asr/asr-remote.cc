@@ -91,9 +91,8 @@ AsrResult AsrRemote::TranscribeIn(const AudioBuffer& audio, const std::string& l
     throw Error(ErrorKind::kCancelled, "cancelled", "transcription cancelled");
   if (audio.sample_rate != kSampleRate)
     throw Error(ErrorKind::kInvalidInput, "bad_sample_rate",
-                config_.engine + " expects " + std::to_string(kSampleRate) +
-                    " Hz audio, got " + std::to_string(audio.sample_rate) +
-                    " Hz (resample first)");
+                config_.engine + " expects " + std::to_string(kSampleRate) + " Hz audio, got " +
+                    std::to_string(audio.sample_rate) + " Hz (resample first)");
   AsrResult result;
   result.language = language.empty() ? config_.language : language;
   pool_.Run(cancel, [&](int, const std::string& url) {

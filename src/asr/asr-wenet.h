@@ -20,8 +20,8 @@ class AsrWenet : public AsrRemote {
   explicit AsrWenet(const AsrConfig& config);
 
  protected:
-  std::string Attempt(const std::string& url, const AudioBuffer& audio,
-                      const std::string& language, const CancelToken& cancel) override;
+  std::string Attempt(const std::string& url, const AudioBuffer& audio, const std::string& language,
+                      const CancelToken& cancel) override;
 };
 
 }  // namespace mv

@@ -21,8 +21,8 @@ class AsrWhisperServer : public AsrRemote {
   static std::string RequestUrl(const std::string& endpoint);
 
  protected:
-  std::string Attempt(const std::string& url, const AudioBuffer& audio,
-                      const std::string& language, const CancelToken& cancel) override;
+  std::string Attempt(const std::string& url, const AudioBuffer& audio, const std::string& language,
+                      const CancelToken& cancel) override;
 };
 
 }  // namespace mv

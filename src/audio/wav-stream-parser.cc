@@ -79,7 +79,8 @@ bool WavStreamParser::ParseHeader() {
       in_data_ = true;
       return true;
     }
-    if (size > kMaxHeaderBytes) Bad("a " + std::string(id) + " chunk of " + std::to_string(size) + " bytes");
+    if (size > kMaxHeaderBytes)
+      Bad("a " + std::string(id) + " chunk of " + std::to_string(size) + " bytes");
     const std::size_t next = body + size + (size & 1);
     if (id == "fmt ") {
       if (size < 16) Bad("a fmt chunk of " + std::to_string(size) + " bytes");
@@ -121,7 +122,8 @@ void WavStreamParser::Decode(std::vector<float>* out) {
       } else if (width == 2) {
         sum += static_cast<int16_t>(p[0] | (p[1] << 8)) / 32768.0f;
       } else if (width == 3) {
-        int32_t v = static_cast<int32_t>((p[0] << 8) | (p[1] << 16) | (static_cast<uint32_t>(p[2]) << 24));
+        int32_t v =
+            static_cast<int32_t>((p[0] << 8) | (p[1] << 16) | (static_cast<uint32_t>(p[2]) << 24));
         sum += static_cast<float>(v / 2147483648.0);
       } else {
         int32_t v = static_cast<int32_t>(p[0] | (p[1] << 8) | (p[2] << 16) |

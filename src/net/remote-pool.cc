@@ -94,7 +94,7 @@ struct RemotePool::Impl {
   const RemotePoolConfig config;
   std::thread health_thread;
 
-  mutable std::mutex mutex;  // guards everything below
+  mutable std::mutex mutex;            // guards everything below
   std::condition_variable granted_cv;  // a waiter got a slot, was cancelled, or time moved on
   std::condition_variable health_cv;   // an endpoint started cooling down, or stopping
   std::vector<Endpoint> endpoints;
@@ -105,7 +105,9 @@ struct RemotePool::Impl {
 
   std::string Name() const { return config.name.empty() ? "remote pool" : config.name; }
   int size() const { return static_cast<int>(endpoints.size()); }
-  bool CoolingLocked(int i, Clock::time_point now) const { return now < endpoints[i].cooling_until; }
+  bool CoolingLocked(int i, Clock::time_point now) const {
+    return now < endpoints[i].cooling_until;
+  }
 
   // The free endpoint `tried` leaves for a waiter: the least busy of those
   // not cooling down; cooling ones only when no other is left to try (a
@@ -178,8 +180,8 @@ struct RemotePool::Impl {
         waiters.remove(&me);
         throw Error(ErrorKind::kTimeout, "queue_timeout",
                     Name() + ": no endpoint slot came free in " +
-                        std::to_string(config.queue_timeout_ms) + " ms (" +
-                        std::to_string(size()) + " endpoint(s), all busy)");
+                        std::to_string(config.queue_timeout_ms) + " ms (" + std::to_string(size()) +
+                        " endpoint(s), all busy)");
       }
       if (!watching_cancel) {
         // Outside the lock: OnCancel runs the callback at once on a cancelled token.
@@ -274,8 +276,7 @@ struct RemotePool::Impl {
   }
 };
 
-RemotePool::RemotePool(RemotePoolConfig config)
-    : impl_(std::make_shared<Impl>(std::move(config))) {
+RemotePool::RemotePool(RemotePoolConfig config) : impl_(std::make_shared<Impl>(std::move(config))) {
   if (!impl_->config.name.empty()) {
     auto& m = Metrics::Global();
     m.Describe("mirrorvox_remote_failovers_total", "counter",

@@ -50,7 +50,7 @@ asio::io_context& IoContext() {
 }
 
 std::shared_ptr<ssl::context> TlsContext(const std::string& ca_file) {
-  static std::mutex mutex;  // guards contexts
+  static std::mutex mutex;                                               // guards contexts
   static std::map<std::string, std::shared_ptr<ssl::context>> contexts;  // by ca_file
   std::lock_guard lock(mutex);
   auto& ctx = contexts[ca_file];
@@ -479,23 +479,20 @@ void WebSocketClient::SendBinary(std::string_view data) { impl_->Send(data, true
 
 std::optional<WebSocketMessage> WebSocketClient::Receive(int timeout_ms) {
   std::unique_lock lock(impl_->mutex);
-  auto ready = [&] {
-    return !impl_->inbox.empty() || impl_->ended || impl_->cancel.IsCancelled();
-  };
+  auto ready = [&] { return !impl_->inbox.empty() || impl_->ended || impl_->cancel.IsCancelled(); };
   if (timeout_ms < 0) {
     impl_->cv.wait(lock, ready);
   } else if (!impl_->cv.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready)) {
-    throw Error(ErrorKind::kTimeout, "receive_timeout",
-                "no message from " + impl_->authority + " in " + std::to_string(timeout_ms) +
-                    " ms");
+    throw Error(
+        ErrorKind::kTimeout, "receive_timeout",
+        "no message from " + impl_->authority + " in " + std::to_string(timeout_ms) + " ms");
   }
   if (!impl_->inbox.empty()) {
     WebSocketMessage message = std::move(impl_->inbox.front());
     impl_->inbox.pop_front();
     return message;
   }
-  if (!impl_->ended)
-    throw Error(ErrorKind::kCancelled, "cancelled", "WebSocket request cancelled");
+  if (!impl_->ended) throw Error(ErrorKind::kCancelled, "cancelled", "WebSocket request cancelled");
   if (impl_->failure) throw *impl_->failure;
   return std::nullopt;
 }

@@ -32,8 +32,8 @@ namespace mv {
 struct WebSocketOptions {
   // Added to the upgrade request (Authorization, Sec-WebSocket-Protocol...).
   std::vector<std::pair<std::string, std::string>> headers;
-  int connect_timeout_ms = 10000;  // DNS + TCP + TLS + upgrade; 0 = none
-  int send_timeout_ms = 30000;     // one message written to the socket; 0 = none
+  int connect_timeout_ms = 10000;             // DNS + TCP + TLS + upgrade; 0 = none
+  int send_timeout_ms = 30000;                // one message written to the socket; 0 = none
   std::size_t max_message_bytes = 16u << 20;  // a larger incoming message fails kTooLarge
   // wss only: false accepts any certificate (self-signed local servers).
   bool verify_tls = true;

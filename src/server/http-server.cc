@@ -83,7 +83,7 @@ struct HttpServer::Impl {
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::vector<RouteEntry> routes;
-  WebSocketRoutes websockets;  // destroyed before ioc, whose frames it serves
+  WebSocketRoutes websockets;  // upgrade routes and live sessions (see Stop())
   std::vector<std::thread> threads;
   std::atomic<bool> stopped{false};
   std::mutex stop_mutex;  // guards stop_cv waiting in Wait()

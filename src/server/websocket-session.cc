@@ -326,9 +326,8 @@ awaitable<void> WebSocketRoutes::Serve(beast::tcp_stream stream,
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.handshake_timeout = std::chrono::seconds(10);  // opening and closing
   ws.set_option(timeouts);
-  ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(beast::http::field::server, "mirrorvox");
-  }));
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(beast::http::field::server, "mirrorvox"); }));
   ws.read_message_max(max_message_bytes);
   ws.auto_fragment(false);
   auto [ec] = co_await ws.async_accept(request, kNoThrow);

@@ -27,14 +27,16 @@ class WebSocketRoutes {
   void Add(const std::string& path, WebSocketHandler handler);
   // The handler for an exact path, or null.
   const WebSocketHandler* Find(const std::string& path) const;
-  static bool IsUpgrade(const boost::beast::http::request<boost::beast::http::string_body>& request);
+  static bool IsUpgrade(
+      const boost::beast::http::request<boost::beast::http::string_body>& request);
 
   // Runs an upgraded connection until it ends. `request` is the upgrade
   // request (headers intact), `info` its plain form for the handler.
-  boost::asio::awaitable<void> Serve(boost::beast::tcp_stream stream,
-                                     boost::beast::http::request<boost::beast::http::string_body> request,
-                                     std::shared_ptr<HttpRequest> info,
-                                     const WebSocketHandler& handler, std::size_t max_message_bytes);
+  boost::asio::awaitable<void> Serve(
+      boost::beast::tcp_stream stream,
+      boost::beast::http::request<boost::beast::http::string_body> request,
+      std::shared_ptr<HttpRequest> info, const WebSocketHandler& handler,
+      std::size_t max_message_bytes);
 
   // Server stop, before the I/O threads stop: ends every live session, so no
   // handler thread waits on it and nothing more is posted to the I/O context.
@@ -44,7 +46,7 @@ class WebSocketRoutes {
   void Track(const std::shared_ptr<WebSocketSessionImpl>& session);
 
   std::vector<std::pair<std::string, WebSocketHandler>> routes_;  // fixed after Start()
-  std::mutex mutex_;  // guards live_ and closed_
+  std::mutex mutex_;                                              // guards live_ and closed_
   std::vector<std::weak_ptr<WebSocketSessionImpl>> live_;
   bool closed_ = false;  // CloseAll() ran: sessions accepted after it end at once
 };

@@ -1,12 +1,12 @@
 #include "tts/reference-clip.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "audio/audio-decoder.h"
 #include "common/error.h"
@@ -15,9 +15,9 @@ namespace mv {
 namespace {
 
 constexpr double kFrameSeconds = 0.02;
-constexpr double kMargin = 0.1;       // seconds kept inside [min, max]
-constexpr double kEdgeSearch = 0.4;   // seconds an edge may move to a quieter frame
-constexpr double kVoicedDb = -35.0;   // below the loudest frames: not voiced
+constexpr double kMargin = 0.1;      // seconds kept inside [min, max]
+constexpr double kEdgeSearch = 0.4;  // seconds an edge may move to a quieter frame
+constexpr double kVoicedDb = -35.0;  // below the loudest frames: not voiced
 
 }  // namespace
 
@@ -52,8 +52,8 @@ ReferenceClip FitReference(const AudioBuffer& in, double min_seconds, double max
     loudest = std::max(loudest, db[f]);
   }
   const double threshold = loudest + kVoicedDb;
-  const auto window = static_cast<std::size_t>((max_seconds - kMargin - 2 * kEdgeSearch) /
-                                               kFrameSeconds);
+  const auto window =
+      static_cast<std::size_t>((max_seconds - kMargin - 2 * kEdgeSearch) / kFrameSeconds);
   std::size_t best_start = 0, voiced = 0, best_voiced = 0;
   for (std::size_t f = 0; f < frames; ++f) {
     voiced += db[f] > threshold;

@@ -15,7 +15,7 @@ namespace mv {
 
 struct ReferenceClip {
   AudioBuffer audio;
-  bool cut = false;  // true: part of the clip only, so its transcript no longer matches
+  bool cut = false;            // true: part of the clip only, so its transcript no longer matches
   double start_seconds = 0.0;  // where the kept part starts in the input
 };
 

@@ -34,8 +34,8 @@ std::string SharedReferenceDir::FileName(const std::string& reference_id) {
 
 std::string SharedReferenceDir::RemotePath(const std::string& name) const {
   // A Windows TTS host ("D:\GPT-SoVITS\share") gets its own separator.
-  const bool windows = remote_dir_.find('\\') != std::string::npos &&
-                       remote_dir_.find('/') == std::string::npos;
+  const bool windows =
+      remote_dir_.find('\\') != std::string::npos && remote_dir_.find('/') == std::string::npos;
   const char sep = windows ? '\\' : '/';
   if (remote_dir_.empty() || remote_dir_.back() == sep) return remote_dir_ + name;
   return remote_dir_ + sep + name;
@@ -59,9 +59,10 @@ std::optional<StagedReference> SharedReferenceDir::Stage(const VoiceReference& r
   ReplaceFileAtomically(local_dir_ + "/" + name, EncodeAudio(clip.audio, AudioFormat::kWav));
   StagedReference staged{RemotePath(name), clip.cut ? "" : reference.transcript, clip.cut};
   if (clip.cut)
-    spdlog::info("TTS reference {}: {:.1f} s cut to {:.1f} s from {:.1f} s (sent without its "
-                 "transcript, which covers the whole clip)",
-                 id, audio->DurationSeconds(), clip.audio.DurationSeconds(), clip.start_seconds);
+    spdlog::info(
+        "TTS reference {}: {:.1f} s cut to {:.1f} s from {:.1f} s (sent without its "
+        "transcript, which covers the whole clip)",
+        id, audio->DurationSeconds(), clip.audio.DurationSeconds(), clip.start_seconds);
   std::vector<std::string> evicted;
   {
     std::lock_guard lock(mutex_);

@@ -48,7 +48,7 @@ class SharedReferenceDir {
   const std::string local_dir_;
   const std::string remote_dir_;
   const std::size_t keep_;
-  std::mutex mutex_;  // guards staged_ and lru_
+  std::mutex mutex_;                               // guards staged_ and lru_
   std::map<std::string, StagedReference> staged_;  // by reference id
   std::list<std::string> lru_;                     // reference ids, oldest first
 };

@@ -41,8 +41,8 @@ std::string ScriptLanguage(std::string_view text) {
 
 std::string GptSovitsLanguage(std::string_view language) {
   const std::string lower = tts_internal::LowerAscii(std::string(language));
-  for (const char* own : {"auto", "en", "zh", "ja", "yue", "ko", "all_zh", "all_ja", "all_yue",
-                          "all_ko", "auto_yue"})
+  for (const char* own :
+       {"auto", "en", "zh", "ja", "yue", "ko", "all_zh", "all_ja", "all_yue", "all_ko", "auto_yue"})
     if (lower == own) return lower;
   const std::string p = Primary(language);
   if (p == "en" || p == "english") return "en";

@@ -65,8 +65,9 @@ Error TtsGptSovits::MapError(int status, const std::string& body) {
     if (mode)
       return Error(ErrorKind::kInvalidInput, "streaming_mode_rejected",
                    "GPT-SoVITS refused streaming_mode: " + what);
-    return Error(ErrorKind::kInvalidInput, "gpt_sovits_rejected",
-                 "GPT-SoVITS refused the request (422): " + (what.empty() ? BodySnippet(body) : what));
+    return Error(
+        ErrorKind::kInvalidInput, "gpt_sovits_rejected",
+        "GPT-SoVITS refused the request (422): " + (what.empty() ? BodySnippet(body) : what));
   }
   if (status == 404)
     return Error(ErrorKind::kUpstream, "not_api_v2",
@@ -76,8 +77,7 @@ Error TtsGptSovits::MapError(int status, const std::string& body) {
 }
 
 TtsGptSovits::TtsGptSovits(const TtsConfig& config)
-    : config_(config),
-      share_(config.gpt_sovits.share_dir, config.gpt_sovits.share_dir_remote) {
+    : config_(config), share_(config.gpt_sovits.share_dir, config.gpt_sovits.share_dir_remote) {
   config_.Validate();
   pool_ = std::make_unique<RemotePool>(config_.remote);
   const std::size_t n = config_.remote.endpoints.size();
@@ -102,9 +102,10 @@ TtsGptSovits::TtsGptSovits(const TtsConfig& config)
     if (!errors[i]) continue;
     if (errors[i]->kind() == ErrorKind::kInvalidInput) throw *errors[i];
     weights_set_[i] = false;
-    spdlog::warn("gpt-sovits: could not set the weights on {} now ({}); will before its first "
-                 "request",
-                 MaskUrlCredentials(config_.remote.endpoints[i].url), errors[i]->what());
+    spdlog::warn(
+        "gpt-sovits: could not set the weights on {} now ({}); will before its first "
+        "request",
+        MaskUrlCredentials(config_.remote.endpoints[i].url), errors[i]->what());
   }
 }
 
@@ -122,8 +123,8 @@ void TtsGptSovits::SetWeights(const std::string& url, const CancelToken& cancel)
     FetchOk(client_, r, cancel, [&](int status, const std::string& body) {
       if (status == 400)
         return Error(ErrorKind::kInvalidInput, "weights_refused",
-                     "GPT-SoVITS at " + MaskUrlCredentials(url) + " refused " + key + " '" +
-                         *path + "': " + BodySnippet(body));
+                     "GPT-SoVITS at " + MaskUrlCredentials(url) + " refused " + key + " '" + *path +
+                         "': " + BodySnippet(body));
       return Error(ErrorKind::kUpstream, "gpt_sovits_error",
                    "GPT-SoVITS at " + MaskUrlCredentials(url) + " answered " +
                        std::to_string(status) + " to " + route + ": " + BodySnippet(body));
@@ -170,9 +171,10 @@ TtsGptSovits::Voice TtsGptSovits::VoiceFor(const TtsRequest& request) {
     std::lock_guard lock(mutex_);
     if (!warned_no_share_) {
       warned_no_share_ = true;
-      spdlog::warn("gpt-sovits: a voice reference held only in memory (mirror voice) needs "
-                   "tts.gpt_sovits.share_dir and share_dir_remote; speaking in the default "
-                   "voice");
+      spdlog::warn(
+          "gpt-sovits: a voice reference held only in memory (mirror voice) needs "
+          "tts.gpt_sovits.share_dir and share_dir_remote; speaking in the default "
+          "voice");
     }
   }
   Voice v{g.ref_audio_path, g.aux_ref_audio_paths, g.prompt_text, g.prompt_lang};
@@ -188,10 +190,14 @@ std::string TtsGptSovits::Body(const TtsRequest& request, const Voice& voice,
   const GptSovitsConfig& g = config_.gpt_sovits;
   ojson mode;
   const std::string& m = g.streaming_mode;
-  if (m == "0" || m == "false") mode = false;
-  else if (m == "1" || m == "true" || (m == "auto" && bool_streaming)) mode = true;
-  else if (m == "2") mode = 2;
-  else mode = 3;  // "3", and auto's first choice: the fastest
+  if (m == "0" || m == "false")
+    mode = false;
+  else if (m == "1" || m == "true" || (m == "auto" && bool_streaming))
+    mode = true;
+  else if (m == "2")
+    mode = 2;
+  else
+    mode = 3;  // "3", and auto's first choice: the fastest
   ojson j = {{"text", request.text},
              {"text_lang", TextLang(request)},
              {"ref_audio_path", voice.ref_audio_path},
@@ -221,8 +227,8 @@ void TtsGptSovits::Synthesize(const TtsRequest& request, const CancelToken& canc
                               const TtsChunkCallback& on_chunk) {
   if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) return;  // nothing to say
   const Voice voice = VoiceFor(request);
-  const bool weights = !config_.gpt_sovits.gpt_weight.empty() ||
-                       !config_.gpt_sovits.sovits_weight.empty();
+  const bool weights =
+      !config_.gpt_sovits.gpt_weight.empty() || !config_.gpt_sovits.sovits_weight.empty();
   SpeechOutput out(on_chunk);
   pool_->Run(cancel, [&](int e, const std::string& url) {
     try {
@@ -234,14 +240,14 @@ void TtsGptSovits::Synthesize(const TtsRequest& request, const CancelToken& canc
           as_bool = bool_streaming_[e];
         }
         try {
-          StreamSpeech(client_,
-                       JsonRequest(config_.remote, JoinUrl(url, "/tts"),
-                                   Body(request, voice, as_bool)),
-                       cancel, WavStreamParser(), &TtsGptSovits::MapError, out);
+          StreamSpeech(
+              client_,
+              JsonRequest(config_.remote, JoinUrl(url, "/tts"), Body(request, voice, as_bool)),
+              cancel, WavStreamParser(), &TtsGptSovits::MapError, out);
           return;
         } catch (const Error& err) {
-          if (err.code() != "streaming_mode_rejected" || config_.gpt_sovits.streaming_mode != "auto" ||
-              as_bool)
+          if (err.code() != "streaming_mode_rejected" ||
+              config_.gpt_sovits.streaming_mode != "auto" || as_bool)
             throw;
           spdlog::info("gpt-sovits: {} takes streaming_mode only as a bool; using true",
                        MaskUrlCredentials(url));

@@ -71,7 +71,7 @@ class TtsGptSovits : public Tts {
   std::unique_ptr<RemotePool> pool_;
   SharedReferenceDir share_;
 
-  std::mutex mutex_;  // guards the per-endpoint flags and warned_
+  std::mutex mutex_;                  // guards the per-endpoint flags and warned_
   std::vector<bool> weights_set_;     // false: set them before the next request
   std::vector<bool> bool_streaming_;  // streaming_mode auto: this endpoint takes only a bool
   bool warned_no_share_ = false;

@@ -29,8 +29,7 @@ Error TtsOpenAiSpeech::MapError(int status, const std::string& body) {
   } else if (j.is_object() && j.contains("detail")) {  // FastAPI servers (Kokoro-FastAPI)
     message = j["detail"].is_string() ? j["detail"].get<std::string>() : j["detail"].dump();
   }
-  const std::string what =
-      "speech server answered " + std::to_string(status) + ": " + message;
+  const std::string what = "speech server answered " + std::to_string(status) + ": " + message;
   if (status == 400 || status == 404 || status == 422)
     return Error(ErrorKind::kInvalidInput, "speech_rejected", what);
   return Error(ErrorKind::kUpstream, "speech_error", what);
@@ -60,12 +59,12 @@ void TtsOpenAiSpeech::Synthesize(const TtsRequest& request, const CancelToken& c
     throw Error(ErrorKind::kInvalidInput, "text_too_long",
                 "speech input over " + std::to_string(kMaxInput) + " characters");
   const OpenAiSpeechConfig& o = config_.openai_speech;
-  const std::string body = nlohmann::ordered_json{{"model", o.model},
-                                                  {"input", request.text},
-                                                  {"voice", Voice(config_, request)},
-                                                  {"response_format", o.response_format},
-                                                  {"speed", o.speed}}
-                               .dump();
+  const std::string body = nlohmann::ordered_json{
+      {"model", o.model},
+      {"input", request.text},
+      {"voice", Voice(config_, request)},
+      {"response_format", o.response_format},
+      {"speed", o.speed}}.dump();
   SpeechOutput out(on_chunk);
   pool_->Run(cancel, [&](int, const std::string& url) {
     ClientRequest r = JsonRequest(config_.remote, SpeechUrl(url), body);

@@ -37,14 +37,16 @@ RemotePoolConfig DefaultRemoteTtsPool() {
 }
 
 void GptSovitsConfig::Validate() const {
-  static const char* kLangs[] = {"auto", "en",     "zh",     "ja",      "yue",     "ko",
+  static const char* kLangs[] = {"auto",   "en",     "zh",      "ja",     "yue",     "ko",
                                  "all_zh", "all_ja", "all_yue", "all_ko", "auto_yue"};
-  for (const auto& [key, value] : {std::pair{"text_lang", &text_lang}, {"prompt_lang", &prompt_lang}}) {
+  for (const auto& [key, value] :
+       {std::pair{"text_lang", &text_lang}, {"prompt_lang", &prompt_lang}}) {
     bool known = value->empty();  // "" = derived, see tts-config.h
     for (const char* l : kLangs) known |= *value == l;
     if (!known)
       ConfigInvalid(std::string("tts.gpt_sovits.") + key + ": must be one of auto, en, zh, ja, " +
-                    "yue, ko, all_zh, all_ja, all_yue, all_ko, auto_yue (or empty); got '" + *value + "'");
+                    "yue, ko, all_zh, all_ja, all_yue, all_ko, auto_yue (or empty); got '" +
+                    *value + "'");
   }
   if (ref_audio_path.empty())
     ConfigInvalid(
@@ -65,16 +67,17 @@ void GptSovitsConfig::Validate() const {
   bool mode_ok = false;
   for (const char* m : kModes) mode_ok |= streaming_mode == m;
   if (!mode_ok)
-    ConfigInvalid(
-        "tts.gpt_sovits.streaming_mode: must be auto, 0, 1, 2, 3, true or false; got '" +
-        streaming_mode + "'");
+    ConfigInvalid("tts.gpt_sovits.streaming_mode: must be auto, 0, 1, 2, 3, true or false; got '" +
+                  streaming_mode + "'");
   CheckShareDirs("tts.gpt_sovits", share_dir, share_dir_remote);
 }
 
 void XttsConfig::Validate() const {
   if (server != "api" && server != "streaming")
-    ConfigInvalid("tts.xtts.server: must be api (xtts-api-server) or streaming "
-                  "(xtts-streaming-server); got '" + server + "'");
+    ConfigInvalid(
+        "tts.xtts.server: must be api (xtts-api-server) or streaming "
+        "(xtts-streaming-server); got '" +
+        server + "'");
   if (speaker.empty())
     ConfigInvalid(server == "api"
                       ? "tts.xtts.speaker: required (a speaker the server knows: a name in its "
@@ -86,10 +89,13 @@ void XttsConfig::Validate() const {
 }
 
 void OpenAiSpeechConfig::Validate() const {
-  if (model.empty()) ConfigInvalid("tts.openai_speech.model: must not be empty (e.g. tts-1, kokoro)");
+  if (model.empty())
+    ConfigInvalid("tts.openai_speech.model: must not be empty (e.g. tts-1, kokoro)");
   if (response_format != "pcm" && response_format != "wav")
-    ConfigInvalid("tts.openai_speech.response_format: must be pcm or wav (formats mirrorvox "
-                  "reads as they stream); got '" + response_format + "'");
+    ConfigInvalid(
+        "tts.openai_speech.response_format: must be pcm or wav (formats mirrorvox "
+        "reads as they stream); got '" +
+        response_format + "'");
   CheckDouble("tts.openai_speech.speed", speed, 0.25, 4.0);
   CheckConfigRange("tts.openai_speech.pcm_sample_rate", pcm_sample_rate, 8000, 192000);
 }

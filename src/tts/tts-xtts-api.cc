@@ -42,8 +42,9 @@ std::string TtsXttsApi::SpeakerFor(const TtsRequest& request) {
     std::lock_guard lock(mutex_);
     if (!warned_) {
       warned_ = true;
-      spdlog::warn("xtts: a voice reference held only in memory (mirror voice) needs "
-                   "tts.xtts.share_dir and share_dir_remote; speaking as the default speaker");
+      spdlog::warn(
+          "xtts: a voice reference held only in memory (mirror voice) needs "
+          "tts.xtts.share_dir and share_dir_remote; speaking as the default speaker");
     }
   }
   // tts.voice is not a second name for tts.xtts.speaker; a route's own voice is.
@@ -72,9 +73,8 @@ void TtsXttsApi::Synthesize(const TtsRequest& request, const CancelToken& cancel
                           "&language=" + QueryEscape(language));
     } else {
       r = JsonRequest(config_.remote, JoinUrl(url, "/tts_to_audio/"),
-                      nlohmann::ordered_json{{"text", request.text},
-                                             {"speaker_wav", speaker},
-                                             {"language", language}}
+                      nlohmann::ordered_json{
+                          {"text", request.text}, {"speaker_wav", speaker}, {"language", language}}
                           .dump());
     }
     StreamSpeech(client_, std::move(r), cancel, WavStreamParser(), &TtsXttsApi::MapError, out);

@@ -62,11 +62,13 @@ std::shared_ptr<const TtsXttsStreaming::Voice> TtsXttsStreaming::VoiceFor(
     return default_voice_;
   }
   auto voice = std::make_shared<Voice>();
-  voice->wav = EncodeAudio(FitReference(*audio, 3.0, kMaxReferenceSeconds).audio, AudioFormat::kWav);
+  voice->wav =
+      EncodeAudio(FitReference(*audio, 3.0, kMaxReferenceSeconds).audio, AudioFormat::kWav);
   voice->hash = Fnv1a64(voice->wav);
   std::lock_guard lock(mutex_);
   if (!id.empty()) {
-    if (voices_.size() >= kMaxVoices) voices_.erase(voices_.begin());  // any: they are cheap to redo
+    if (voices_.size() >= kMaxVoices)
+      voices_.erase(voices_.begin());  // any: they are cheap to redo
     voices_[id] = voice;
   }
   return voice;
@@ -75,36 +77,69 @@ std::shared_ptr<const TtsXttsStreaming::Voice> TtsXttsStreaming::VoiceFor(
 std::shared_ptr<const std::string> TtsXttsStreaming::Latents(const Voice& voice,
                                                              const std::string& url,
                                                              const CancelToken& cancel) {
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = latents_.find(voice.hash); it != latents_.end()) {
-      lru_.remove(voice.hash);
-      lru_.push_back(voice.hash);
-      return it->second;
+  using Prefix = std::shared_ptr<const std::string>;
+  std::promise<Prefix> mine;
+  for (;;) {
+    std::shared_future<Prefix> other;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = latents_.find(voice.hash); it != latents_.end()) {
+        lru_.remove(voice.hash);
+        lru_.push_back(voice.hash);
+        return it->second;
+      }
+      auto pending = cloning_.find(voice.hash);
+      if (pending == cloning_.end()) {
+        cloning_[voice.hash] = mine.get_future().share();
+        break;  // this request clones it
+      }
+      other = pending->second;
+    }
+    while (other.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+      if (cancel.IsCancelled())
+        throw Error(ErrorKind::kCancelled, "cancelled", "synthesis cancelled");
+    }
+    try {
+      return other.get();
+    } catch (const Error&) {
+      // That clone failed on its endpoint; try on this one.
     }
   }
-  const std::string boundary = "mirrorvox-" + std::to_string(voice.hash);
-  ClientRequest r = PoolRequest(config_.remote, "POST", JoinUrl(url, "/clone_speaker"));
-  r.headers.emplace_back("Content-Type", "multipart/form-data; boundary=" + boundary);
-  r.body = CloneBody(voice.wav, boundary);
-  const std::string body = FetchOk(client_, r, cancel, &TtsXttsApi::MapError);
-  const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("gpt_cond_latent") || !j.contains("speaker_embedding"))
-    throw Error(ErrorKind::kUpstream, "bad_latents",
-                "XTTS /clone_speaker answered without gpt_cond_latent and speaker_embedding: " +
-                    BodySnippet(body));
-  // Kept as the start of every /tts_stream body: no re-encoding per request.
-  auto prefix = std::make_shared<std::string>(
-      "{\"speaker_embedding\":" + j["speaker_embedding"].dump() +
-      ",\"gpt_cond_latent\":" + j["gpt_cond_latent"].dump() + ",");
-  std::lock_guard lock(mutex_);
-  ++clones_;
-  if (latents_.emplace(voice.hash, prefix).second) lru_.push_back(voice.hash);
-  while (lru_.size() > kMaxVoices) {
-    latents_.erase(lru_.front());
-    lru_.pop_front();
+  try {
+    const std::string boundary = "mirrorvox-" + std::to_string(voice.hash);
+    ClientRequest r = PoolRequest(config_.remote, "POST", JoinUrl(url, "/clone_speaker"));
+    r.headers.emplace_back("Content-Type", "multipart/form-data; boundary=" + boundary);
+    r.body = CloneBody(voice.wav, boundary);
+    const std::string body = FetchOk(client_, r, cancel, &TtsXttsApi::MapError);
+    const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || !j.contains("gpt_cond_latent") || !j.contains("speaker_embedding"))
+      throw Error(ErrorKind::kUpstream, "bad_latents",
+                  "XTTS /clone_speaker answered without gpt_cond_latent and speaker_embedding: " +
+                      BodySnippet(body));
+    // Kept as the start of every /tts_stream body: no re-encoding per request.
+    auto prefix = std::make_shared<const std::string>(
+        "{\"speaker_embedding\":" + j["speaker_embedding"].dump() +
+        ",\"gpt_cond_latent\":" + j["gpt_cond_latent"].dump() + ",");
+    {
+      std::lock_guard lock(mutex_);
+      ++clones_;
+      cloning_.erase(voice.hash);
+      if (latents_.emplace(voice.hash, prefix).second) lru_.push_back(voice.hash);
+      while (lru_.size() > kMaxVoices) {
+        latents_.erase(lru_.front());
+        lru_.pop_front();
+      }
+    }
+    mine.set_value(prefix);
+    return prefix;
+  } catch (...) {
+    {
+      std::lock_guard lock(mutex_);
+      cloning_.erase(voice.hash);
+    }
+    mine.set_exception(std::current_exception());
+    throw;
   }
-  return prefix;
 }
 
 void TtsXttsStreaming::Synthesize(const TtsRequest& request, const CancelToken& cancel,
@@ -118,11 +153,11 @@ void TtsXttsStreaming::Synthesize(const TtsRequest& request, const CancelToken& 
   if (!IsXttsLanguage(language))
     throw Error(ErrorKind::kInvalidInput, "unsupported_language",
                 "XTTS does not speak '" + language + "'");
-  const nlohmann::ordered_json rest = {{"text", request.text},
-                                       {"language", language},
-                                       {"add_wav_header", true},
-                                       {"stream_chunk_size",
-                                        std::to_string(config_.xtts.stream_chunk_size)}};
+  const nlohmann::ordered_json rest = {
+      {"text", request.text},
+      {"language", language},
+      {"add_wav_header", true},
+      {"stream_chunk_size", std::to_string(config_.xtts.stream_chunk_size)}};
   const std::string tail = rest.dump().substr(1);  // the fields after the latents, and "}"
   SpeechOutput out(on_chunk);
   pool_->Run(cancel, [&](int, const std::string& url) {

@@ -9,10 +9,12 @@
 // "<n>"}: a chunked WAV with data size 0, then s16le at 24 kHz, passed on as
 // it arrives. The default voice is tts.xtts.speaker, a local WAV file.
 //
-// Thread-safe: the latent cache is guarded; two requests cloning one new
-// voice at once both clone it.
+// Thread-safe: the latent cache is guarded; requests for a voice being
+// cloned wait for that clone (a turn's segments start together) instead of
+// cloning it again.
 #pragma once
 
+#include <future>
 #include <list>
 #include <map>
 #include <memory>
@@ -54,9 +56,10 @@ class TtsXttsStreaming : public Tts {
   std::unique_ptr<RemotePool> pool_;
   std::shared_ptr<const Voice> default_voice_;
 
-  mutable std::mutex mutex_;  // guards voices_, latents_, lru_ and clones_
+  mutable std::mutex mutex_;  // guards voices_, latents_, cloning_, lru_ and clones_
   std::map<std::string, std::shared_ptr<const Voice>> voices_;  // by reference id (bounded)
   std::map<uint64_t, std::shared_ptr<const std::string>> latents_;
+  std::map<uint64_t, std::shared_future<std::shared_ptr<const std::string>>> cloning_;
   std::list<uint64_t> lru_;  // latents_ keys, oldest first
   int clones_ = 0;
 };

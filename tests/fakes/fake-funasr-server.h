@@ -45,10 +45,10 @@ enum class FakeFunAsrFault {
 };
 
 struct FakeFunAsrSession {
-  nlohmann::json start;        // the first text frame, null if it was not JSON
+  nlohmann::json start;  // the first text frame, null if it was not JSON
   std::size_t audio_bytes = 0;
   int binary_frames = 0;
-  bool got_end = false;        // {"is_speaking": false}
+  bool got_end = false;  // {"is_speaking": false}
   std::vector<nlohmann::json> sent;
   bool client_closed = false;  // the client ended the connection
 };

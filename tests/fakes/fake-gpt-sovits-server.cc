@@ -11,7 +11,8 @@ namespace {
 
 using nlohmann::json;
 
-mv::HttpResponse Message(int status, const std::string& message, const std::string& exception = "") {
+mv::HttpResponse Message(int status, const std::string& message,
+                         const std::string& exception = "") {
   json j = {{"message", message}};
   if (!exception.empty()) j["Exception"] = exception;
   return mv::HttpResponse::Json(status, j.dump());
@@ -24,13 +25,13 @@ mv::HttpResponse Unprocessable(const std::string& field, const std::string& type
   return mv::HttpResponse::Json(422, json{{"detail", detail}}.dump());
 }
 
-const std::set<std::string> kStringFields = {"text",        "text_lang",  "ref_audio_path",
+const std::set<std::string> kStringFields = {"text",        "text_lang",   "ref_audio_path",
                                              "prompt_lang", "prompt_text", "text_split_method",
                                              "media_type"};
 const std::set<std::string> kIntFields = {"top_k", "batch_size", "seed", "sample_steps"};
-const std::set<std::string> kFloatFields = {"top_p",           "temperature",
-                                            "batch_threshold", "speed_factor",
-                                            "fragment_interval", "repetition_penalty"};
+const std::set<std::string> kFloatFields = {
+    "top_p",        "temperature",       "batch_threshold",
+    "speed_factor", "fragment_interval", "repetition_penalty"};
 const std::set<std::string> kBoolFields = {"split_bucket", "parallel_infer", "super_sampling"};
 
 // Type checks as pydantic's lax mode does them: 422 on a mismatch.
@@ -53,8 +54,8 @@ std::optional<mv::HttpResponse> CheckTypes(const json& p, bool bool_streaming_on
     if (key == "aux_ref_audio_paths" && !value.is_array())
       return Unprocessable(key, "list_type", "Input should be a valid list", value);
     if (key == "streaming_mode") {
-      const bool as_bool = value.is_boolean() ||
-                           (value.is_number_integer() && (value == 0 || value == 1));
+      const bool as_bool =
+          value.is_boolean() || (value.is_number_integer() && (value == 0 || value == 1));
       if (bool_streaming_only ? !as_bool : !(value.is_boolean() || value.is_number_integer()))
         return Unprocessable(key, "bool_parsing",
                              "Input should be a valid boolean, unable to interpret input", value);
@@ -65,12 +66,15 @@ std::optional<mv::HttpResponse> CheckTypes(const json& p, bool bool_streaming_on
 
 std::vector<std::string> Languages(const std::string& version) {
   if (version == "v1") return {"auto", "en", "zh", "ja", "all_zh", "all_ja"};
-  return {"auto", "auto_yue", "en", "zh", "ja", "yue", "ko", "all_zh", "all_ja", "all_yue", "all_ko"};
+  return {"auto", "auto_yue", "en",     "zh",      "ja",    "yue",
+          "ko",   "all_zh",   "all_ja", "all_yue", "all_ko"};
 }
 
 // api_v2's check_params.
 std::optional<mv::HttpResponse> CheckParams(const json& p, const std::string& version) {
-  auto str = [&](const char* k) { return p.value(k, json()).is_string() ? p[k].get<std::string>() : ""; };
+  auto str = [&](const char* k) {
+    return p.value(k, json()).is_string() ? p[k].get<std::string>() : "";
+  };
   const auto langs = Languages(version);
   auto known = [&](std::string l) {
     std::transform(l.begin(), l.end(), l.begin(), ::tolower);
@@ -79,11 +83,13 @@ std::optional<mv::HttpResponse> CheckParams(const json& p, const std::string& ve
   if (str("text").empty()) return Message(400, "text is required");
   if (str("text_lang").empty()) return Message(400, "text_lang is required");
   if (!known(str("text_lang")))
-    return Message(400, "text_lang: " + str("text_lang") + " is not supported in version " + version);
+    return Message(400,
+                   "text_lang: " + str("text_lang") + " is not supported in version " + version);
   if (str("ref_audio_path").empty()) return Message(400, "ref_audio_path is required");
   if (str("prompt_lang").empty()) return Message(400, "prompt_lang is required");
   if (!known(str("prompt_lang")))
-    return Message(400, "prompt_lang: " + str("prompt_lang") + " is not supported in version " + version);
+    return Message(
+        400, "prompt_lang: " + str("prompt_lang") + " is not supported in version " + version);
   const std::string media = p.contains("media_type") ? str("media_type") : "wav";
   if (media != "wav" && media != "raw" && media != "ogg" && media != "aac")
     return Message(400, "media_type: " + media + " is not supported");
@@ -302,7 +308,8 @@ void FakeGptSovitsServer::Serve(int index, json p, std::shared_ptr<mv::Responder
   const double ref_seconds = AudioFileSeconds(ref);
   if (ref_seconds == 0) {
     Finish(index, 400, false);
-    return res->Send(Message(400, "tts failed", "[Errno 2] No such file or directory: '" + ref + "'"));
+    return res->Send(
+        Message(400, "tts failed", "[Errno 2] No such file or directory: '" + ref + "'"));
   }
   if (ref_seconds < 3.0 || ref_seconds > 10.0) {
     Finish(index, 400, false);

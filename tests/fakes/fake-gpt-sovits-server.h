@@ -32,21 +32,21 @@ namespace mvtest {
 
 struct FakeGptSovitsOptions {
   std::string host = "127.0.0.1";
-  int port = 0;  // 0 = a free port
-  std::string version = "v2";  // v1, v2, v2Pro, v3, v4: sets the sample rate
-  int first_chunk_ms = 0;      // request served -> first audio (the head goes at once)
-  int chunk_ms = 0;            // between later pieces
-  double chunk_seconds = 0.2;  // audio per piece (sizes are odd byte counts)
-  std::string voice = "slt";   // flite voice that speaks the text
+  int port = 0;                      // 0 = a free port
+  std::string version = "v2";        // v1, v2, v2Pro, v3, v4: sets the sample rate
+  int first_chunk_ms = 0;            // request served -> first audio (the head goes at once)
+  int chunk_ms = 0;                  // between later pieces
+  double chunk_seconds = 0.2;        // audio per piece (sizes are odd byte counts)
+  std::string voice = "slt";         // flite voice that speaks the text
   bool bool_streaming_only = false;  // 422 for streaming_mode 2/3 (older api_v2)
   bool refuse_weights = false;       // 400 for set_*_weights
 };
 
 enum class FakeGptSovitsFault {
   kNone,
-  kHttp500,         // 500 "Internal Server Error" (an uncaught exception)
-  kFailMidStream,   // after N pieces: ~1 s of zeros, then the connection is cut
-  kStall,           // never answers
+  kHttp500,        // 500 "Internal Server Error" (an uncaught exception)
+  kFailMidStream,  // after N pieces: ~1 s of zeros, then the connection is cut
+  kStall,          // never answers
 };
 
 struct FakeGptSovitsRequest {

@@ -102,7 +102,9 @@ void FakeOpenAiSpeechServer::OnSpeech(std::shared_ptr<mv::HttpRequest> req,
   if (!body.is_object())
     return answer(OpenAiError(400, "We could not parse the JSON body of your request.",
                               "invalid_request_error", nullptr, nullptr));
-  auto str = [&](const char* k) { return body.value(k, json()).is_string() ? body[k].get<std::string>() : ""; };
+  auto str = [&](const char* k) {
+    return body.value(k, json()).is_string() ? body[k].get<std::string>() : "";
+  };
   if (!o.models.count(str("model")))
     return answer(OpenAiError(404, "The model `" + str("model") + "` does not exist.",
                               "invalid_request_error", nullptr, "model_not_found"));

@@ -38,9 +38,8 @@ void FakeTranscriptionServer::Listen() {
   } else {
     server->Route("POST", "/inference", transcribe);
     server->Route("GET", "/health", [this](auto, auto res) {
-      res->Send(options().loading
-                    ? mv::HttpResponse::Json(503, R"({"status":"loading model"})")
-                    : mv::HttpResponse::Json(200, R"({"status":"ok"})"));
+      res->Send(options().loading ? mv::HttpResponse::Json(503, R"({"status":"loading model"})")
+                                  : mv::HttpResponse::Json(200, R"({"status":"ok"})"));
     });
   }
   server->Start();
@@ -117,18 +116,26 @@ void FakeTranscriptionServer::OnTranscribe(std::shared_ptr<mv::HttpRequest> req,
     }
     max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
   }
-  workers_.Run([this, req, res, fault, opt] {
-    Answer(*req, res, fault, opt);
-    std::lock_guard lock(mutex_);
-    if (fault != FakeTranscriptionFault::kStall) --in_flight_;
-  });
+  workers_.Run([this, req, res, fault, opt] { Answer(*req, res, fault, opt); });
 }
 
 void FakeTranscriptionServer::Answer(const mv::HttpRequest& req,
                                      std::shared_ptr<mv::Responder> responder,
                                      FakeTranscriptionFault fault,
                                      const FakeTranscriptionOptions& opt) {
-  mv::Responder& res = *responder;
+  // Not in flight any more once the answer is on its way: the client may
+  // send its next request before this thread runs again.
+  struct Answering {
+    FakeTranscriptionServer* self;
+    std::shared_ptr<mv::Responder> responder;
+    void Send(mv::HttpResponse r) {
+      {
+        std::lock_guard lock(self->mutex_);
+        --self->in_flight_;
+      }
+      responder->Send(std::move(r));
+    }
+  } res{this, responder};
   const bool whisper = opt.api == TranscriptionApi::kWhisperCpp;
   std::unique_lock<std::mutex> one_at_a_time;
   if (whisper) one_at_a_time = std::unique_lock(decode_mutex_);
@@ -157,11 +164,14 @@ void FakeTranscriptionServer::Answer(const mv::HttpRequest& req,
   if (opt.latency_ms > 0 && !workers_.Sleep(opt.latency_ms)) return;
   switch (fault) {
     case FakeTranscriptionFault::kHttp500:
-      return res.Send(Error(500, whisper ? "failed to process audio" : "The server had an error "
-                                                                       "while processing your request.",
+      return res.Send(Error(500,
+                            whisper ? "failed to process audio"
+                                    : "The server had an error "
+                                      "while processing your request.",
                             "server_error", ""));
     case FakeTranscriptionFault::kHttp429:
-      return res.Send(Error(429, "Rate limit reached for requests", "requests", "rate_limit_exceeded"));
+      return res.Send(
+          Error(429, "Rate limit reached for requests", "requests", "rate_limit_exceeded"));
     case FakeTranscriptionFault::kHttp400:
       return res.Send(Error(400, "Invalid file format.", "invalid_request_error", ""));
     case FakeTranscriptionFault::kStall: {
@@ -173,8 +183,8 @@ void FakeTranscriptionServer::Answer(const mv::HttpRequest& req,
       break;
   }
   if (!whisper && !opt.key.empty() && req.Header("authorization") != "Bearer " + opt.key)
-    return res.Send(Error(401, "Incorrect API key provided.", "invalid_request_error",
-                          "invalid_api_key"));
+    return res.Send(
+        Error(401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key"));
   const mv::FormPart* file = form ? form->Find("file") : nullptr;
   if (!file)
     return res.Send(whisper ? Error(400, "no 'file' field in the request", "", "")
@@ -187,7 +197,8 @@ void FakeTranscriptionServer::Answer(const mv::HttpRequest& req,
                             "'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']",
                             "invalid_request_error", ""));
     if (!form->Value("model"))
-      return res.Send(Error(400, "you must provide a model parameter", "invalid_request_error", ""));
+      return res.Send(
+          Error(400, "you must provide a model parameter", "invalid_request_error", ""));
   }
   std::string text = opt.reply;
   if (text.empty()) {

@@ -32,9 +32,9 @@ struct FakeTranscriptionOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 = a free port
   TranscriptionApi api = TranscriptionApi::kOpenAi;
-  std::string key;     // kOpenAi: the Bearer key required; "" = any
-  std::string reply;   // "" = transcribe the uploaded audio
-  int latency_ms = 0;  // request -> answer
+  std::string key;       // kOpenAi: the Bearer key required; "" = any
+  std::string reply;     // "" = transcribe the uploaded audio
+  int latency_ms = 0;    // request -> answer
   bool loading = false;  // kWhisperCpp: /health answers 503
 };
 

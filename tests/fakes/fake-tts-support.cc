@@ -31,7 +31,8 @@ mv::AudioBuffer Speak(const std::string& text, int rate, const std::string& voic
   if (speech.samples.empty()) {
     // Roughly a CJK syllable per character.
     speech.sample_rate = rate;
-    const auto n = static_cast<std::size_t>(0.15 * rate * std::max<std::size_t>(1, text.size() / 3));
+    const auto n =
+        static_cast<std::size_t>(0.15 * rate * std::max<std::size_t>(1, text.size() / 3));
     for (std::size_t i = 0; i < n; ++i)
       speech.samples.push_back(0.3f * static_cast<float>(std::sin(2 * M_PI * 440.0 * i / rate)));
     return speech;

@@ -67,8 +67,8 @@ class SerialGate {
   void Leave();
 
  private:
-  std::mutex mutex_;            // guards queue_, next_id_ and busy_
-  std::condition_variable cv_;  // the worker came free, or the queue moved
+  std::mutex mutex_;                // guards queue_, next_id_ and busy_
+  std::condition_variable cv_;      // the worker came free, or the queue moved
   std::list<unsigned long> queue_;  // waiting requests, first come first
   unsigned long next_id_ = 0;
   bool busy_ = false;

@@ -165,7 +165,9 @@ void FakeWenetServer::Serve(std::shared_ptr<mv::WebSocketSession> ws, int index)
       }
       for (; pcm.size() >= partial_mark + kPartialBytes; partial_mark += kPartialBytes)
         Send(*ws, index,
-             ojson{{"status", "ok"}, {"type", "partial_result"}, {"nbest", Nbest("partial", 1, false)}});
+             ojson{{"status", "ok"},
+                   {"type", "partial_result"},
+                   {"nbest", Nbest("partial", 1, false)}});
       const std::size_t stop_bytes = 32u * static_cast<std::size_t>(opt.stop_after_audio_ms);
       if (stop_bytes > 0 && !continuous && pcm.size() >= stop_bytes) {
         Answer(*ws, index, pcm, false, nbest, opt);
@@ -191,7 +193,8 @@ void FakeWenetServer::Serve(std::shared_ptr<mv::WebSocketSession> ws, int index)
       }
       if (j.contains("continuous_decoding")) {
         if (!j["continuous_decoding"].is_boolean())
-          return Fail(*ws, index, "boolean true or false is expected for continuous_decoding option");
+          return Fail(*ws, index,
+                      "boolean true or false is expected for continuous_decoding option");
         continuous = j["continuous_decoding"];
       }
       started = true;

@@ -28,7 +28,7 @@ namespace mvtest {
 
 struct FakeWenetOptions {
   std::string host = "127.0.0.1";
-  int port = 0;  // 0 = a free port
+  int port = 0;                 // 0 = a free port
   std::string reply;            // "" = transcribe the audio received
   int latency_ms = 0;           // end of audio -> the final result
   int stop_after_audio_ms = 0;  // > 0: answer at this much audio (no continuous decoding)

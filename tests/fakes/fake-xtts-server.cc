@@ -32,7 +32,8 @@ json Latents(std::size_t clip, std::size_t bytes) {
   json latent = json::array();
   for (int r = 0; r < 32; ++r) {
     json row = json::array();
-    for (int c = 0; c < 1024; ++c) row.push_back(std::round(std::cos(r * 31 + c * 0.11) * 1000) / 1000);
+    for (int c = 0; c < 1024; ++c)
+      row.push_back(std::round(std::cos(r * 31 + c * 0.11) * 1000) / 1000);
     latent.push_back(std::move(row));
   }
   return json{{"gpt_cond_latent", std::move(latent)}, {"speaker_embedding", std::move(embedding)}};
@@ -115,7 +116,8 @@ void FakeXttsServer::OnClone(std::shared_ptr<mv::HttpRequest> req,
     auto form = mv::MultipartForm::Parse(req->Header("content-type"), req->body);
     const mv::FormPart* wav = form.Find("wav_file");
     if (!wav) {
-      json detail = {{{"type", "missing"}, {"loc", {"body", "wav_file"}}, {"msg", "Field required"}}};
+      json detail = {
+          {{"type", "missing"}, {"loc", {"body", "wav_file"}}, {"msg", "Field required"}}};
       return res->Send(mv::HttpResponse::Json(422, json{{"detail", detail}}.dump()));
     }
     std::size_t clip;
@@ -190,7 +192,8 @@ void FakeXttsServer::OnSynthesis(std::shared_ptr<mv::HttpRequest> req,
   if (!languages.count(language)) {
     if (!api) return answer(PlainError(500, "Internal Server Error"));
     // Quirk: the whole-file route wraps its own 400 into a 500.
-    if (!stream) return answer(Detail(500, "Error: Language code sent is either unsupported or misspelled."));
+    if (!stream)
+      return answer(Detail(500, "Error: Language code sent is either unsupported or misspelled."));
     return answer(Detail(400, "Language code sent is either unsupported or misspelled."));
   }
   if (api) {

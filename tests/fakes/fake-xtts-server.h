@@ -40,7 +40,7 @@ struct FakeXttsOptions {
   double chunk_seconds = 0.2;
   std::string voice = "slt";
   std::set<std::string> speakers = {"female", "male"};  // kApi: speaker_wav names
-  std::set<std::string> languages = {"en", "es", "fr", "de", "it", "pt", "pl", "tr", "ru",
+  std::set<std::string> languages = {"en", "es", "fr", "de",    "it", "pt", "pl", "tr", "ru",
                                      "nl", "cs", "ar", "zh-cn", "hu", "ko", "ja", "hi"};
 };
 

@@ -55,7 +55,8 @@ TEST(AsrFactory, UnknownEngine) {
   AsrConfig config;
   config.engine = "x";
   EXPECT_EQ(ErrorMessage([&] { CreateAsr(config); }, ErrorKind::kInvalidInput),
-            "asr.engine: unknown engine 'x' (known: pocketsphinx)");
+            "asr.engine: unknown engine 'x' (known: pocketsphinx, funasr, wenet, "
+            "openai-transcriptions, whisper-server)");
 }
 
 TEST(AsrFactory, CreatesPocketsphinx) {

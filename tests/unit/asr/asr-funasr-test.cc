@@ -16,12 +16,12 @@
 namespace mv {
 namespace {
 
-using ::testing::HasSubstr;
 using mvtest::FakeFunAsrFault;
 using mvtest::FakeFunAsrOptions;
 using mvtest::FakeFunAsrServer;
 using mvtest::FunAsrFlavour;
 using test::ErrorOf;
+using ::testing::HasSubstr;
 
 AsrConfig FunAsr(const std::vector<std::string>& urls, const std::string& mode = "offline") {
   AsrConfig c = test::RemoteConfig("funasr", urls);
@@ -140,8 +140,7 @@ TEST(AsrFunAsr, FailsOverFromRefusedDroppingAndSilentServers) {
   FakeFunAsrServer dropping, silent, good(Reply("turn off the television"));
   dropping.SetFault(FakeFunAsrFault::kDrop);
   silent.SetFault(FakeFunAsrFault::kSilent);
-  AsrConfig config =
-      FunAsr({test::RefusedUrl("ws"), dropping.url(), silent.url(), good.url()});
+  AsrConfig config = FunAsr({test::RefusedUrl("ws"), dropping.url(), silent.url(), good.url()});
   config.remote.first_byte_timeout_ms = 300;
   AsrFunAsr asr(config);
   EXPECT_EQ(asr.Transcribe(test::Spoken("hi"), {}).text, "turn off the television");
@@ -179,8 +178,7 @@ TEST(AsrFunAsr, CancelStopsAWaitForASlowServer) {
 TEST(AsrFunAsr, ConcurrentRequestsEachGetTheirOwnAnswer) {
   FakeFunAsrServer server;
   AsrFunAsr asr(FunAsr({server.url()}));
-  const std::vector<std::string> sentences = {"what is the weather like today",
-                                              "play some music in the living room"};
+  const std::vector<std::string> sentences = {test::kKitchen, "play some music in the living room"};
   std::vector<AudioBuffer> audio;
   for (const auto& s : sentences) audio.push_back(test::Spoken(s));
   std::vector<std::string> got(4);

@@ -13,11 +13,11 @@
 namespace mv {
 namespace {
 
-using ::testing::HasSubstr;
 using mvtest::FakeWenetFault;
 using mvtest::FakeWenetOptions;
 using mvtest::FakeWenetServer;
 using test::ErrorOf;
+using ::testing::HasSubstr;
 
 AsrConfig Wenet(const std::vector<std::string>& urls) { return test::RemoteConfig("wenet", urls); }
 
@@ -36,7 +36,8 @@ TEST(AsrWenet, TranscribesTheAudioTheServerReceived) {
   auto s = server.sessions().at(0);
   EXPECT_EQ(s.audio_bytes, audio.samples.size() * 2);
   EXPECT_TRUE(s.got_end);
-  EXPECT_EQ(s.start, nlohmann::json({{"signal", "start"}, {"nbest", 1}, {"continuous_decoding", false}}));
+  EXPECT_EQ(s.start,
+            nlohmann::json({{"signal", "start"}, {"nbest", 1}, {"continuous_decoding", false}}));
   // The quirk the engine decodes twice: nbest is a string holding JSON.
   EXPECT_EQ(s.sent.front()["type"], "server_ready");
   bool saw_final = false;
@@ -65,7 +66,8 @@ TEST(AsrWenet, ContinuousDecodingJoinsEveryFinalResult) {
   EXPECT_EQ(asr.Transcribe(test::Spoken("hi"), {}).text,
             "send a message to john saying i will be late");
   int finals = 0;
-  for (const auto& m : server.sessions().at(0).sent) finals += m["type"] == "final_result";
+  const auto sent = server.sessions().at(0).sent;
+  for (const auto& m : sent) finals += m["type"] == "final_result";
   EXPECT_EQ(finals, 2);
 }
 

@@ -30,9 +30,7 @@ inline AsrConfig RemoteConfig(const std::string& engine, const std::vector<std::
 }
 
 // flite's rms voice at 16 kHz: pocketsphinx in the doubles gets it right.
-inline AudioBuffer Spoken(const std::string& text) {
-  return Resample(Speak(text, "rms"), 16000);
-}
+inline AudioBuffer Spoken(const std::string& text) { return Resample(Speak(text, "rms"), 16000); }
 
 // A port nothing listens on.
 inline std::string RefusedUrl(const std::string& scheme) { return scheme + "://127.0.0.1:1"; }
@@ -48,8 +46,7 @@ inline Error ErrorOf(const std::function<void()>& fn) {
 }
 
 inline long long MsSince(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                               t)
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t)
       .count();
 }
 

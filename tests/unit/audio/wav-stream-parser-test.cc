@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "audio/audio-encoder.h"
@@ -19,7 +20,8 @@ std::vector<float> Tone(std::size_t n) {
 
 std::vector<float> FeedInPieces(WavStreamParser& p, const std::string& bytes, std::size_t piece) {
   std::vector<float> out;
-  for (std::size_t at = 0; at < bytes.size(); at += piece) p.Feed(std::string_view(bytes).substr(at, piece), &out);
+  for (std::size_t at = 0; at < bytes.size(); at += piece)
+    p.Feed(std::string_view(bytes).substr(at, piece), &out);
   p.Finish();
   return out;
 }

@@ -10,9 +10,9 @@ namespace mv {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::LoadError;
 using testing::LoadText;
+using ::testing::Not;
 
 const char* kGsv = R"(
 tts:
@@ -69,25 +69,38 @@ TEST(ConfigRemoteTts, ErrorsNameTheKey) {
               HasSubstr("tts.endpoints: at least one endpoint is needed"));
   EXPECT_THAT(LoadError(gsv + "  endpoints: [http://a:1]\n"),
               HasSubstr("tts.gpt_sovits.ref_audio_path: required"));
-  EXPECT_THAT(LoadError(gsv + "  endpoints: [http://a:1, ftp://b]\n  gpt_sovits: {ref_audio_path: r}\n"),
-              HasSubstr("tts.endpoints[1].url: must start with http:// or https://"));
+  EXPECT_THAT(
+      LoadError(gsv + "  endpoints: [http://a:1, ftp://b]\n  gpt_sovits: {ref_audio_path: r}\n"),
+      HasSubstr("tts.endpoints[1].url: must start with http:// or https://"));
   EXPECT_THAT(LoadError(gsv + "  endpoints: [{url: http://a:1, max_concurrency: 0}]\n"),
               HasSubstr("tts.endpoints[0].max_concurrency"));
   EXPECT_THAT(LoadError(gsv + "  endpoints: [{url: http://a:1, max_conc: 2}]\n"),
               HasSubstr("tts.endpoints[0].max_concurrency"));  // the suggestion
-  EXPECT_THAT(LoadError(gsv + "  endpoints: [http://a:1]\n  cooldown_ms: -1\n  gpt_sovits: {ref_audio_path: r}\n"),
-              HasSubstr("tts.cooldown_ms: must be between 0 and"));
-  EXPECT_THAT(LoadError(gsv + "  endpoints: [http://a:1]\n  gpt_sovits: {ref_audio_path: r, streaming_mode: fast}\n"),
-              HasSubstr("tts.gpt_sovits.streaming_mode: must be auto, 0, 1, 2, 3"));
-  EXPECT_THAT(LoadError(gsv + "  endpoints: [http://a:1]\n  gpt_sovits: {ref_audio_path: r, share_dir: /x}\n"),
-              HasSubstr("tts.gpt_sovits.share_dir_remote: must be set together with"));
+  EXPECT_THAT(
+      LoadError(
+          gsv +
+          "  endpoints: [http://a:1]\n  cooldown_ms: -1\n  gpt_sovits: {ref_audio_path: r}\n"),
+      HasSubstr("tts.cooldown_ms: must be between 0 and"));
+  EXPECT_THAT(
+      LoadError(
+          gsv +
+          "  endpoints: [http://a:1]\n  gpt_sovits: {ref_audio_path: r, streaming_mode: fast}\n"),
+      HasSubstr("tts.gpt_sovits.streaming_mode: must be auto, 0, 1, 2, 3"));
+  EXPECT_THAT(
+      LoadError(gsv +
+                "  endpoints: [http://a:1]\n  gpt_sovits: {ref_audio_path: r, share_dir: /x}\n"),
+      HasSubstr("tts.gpt_sovits.share_dir_remote: must be set together with"));
   EXPECT_THAT(LoadError("tts:\n  engine: xtts\n  endpoints: [http://a:1]\n"),
               HasSubstr("tts.xtts.speaker: required"));
-  EXPECT_THAT(LoadError("tts:\n  engine: xtts\n  endpoints: [http://a:1]\n  xtts: {server: grpc, speaker: f}\n"),
-              HasSubstr("tts.xtts.server: must be api"));
-  EXPECT_THAT(LoadError("tts:\n  engine: openai-speech\n  endpoints: [http://a:1]\n  openai_speech: {response_format: mp3}\n"),
+  EXPECT_THAT(
+      LoadError(
+          "tts:\n  engine: xtts\n  endpoints: [http://a:1]\n  xtts: {server: grpc, speaker: f}\n"),
+      HasSubstr("tts.xtts.server: must be api"));
+  EXPECT_THAT(LoadError("tts:\n  engine: openai-speech\n  endpoints: [http://a:1]\n  "
+                        "openai_speech: {response_format: mp3}\n"),
               HasSubstr("tts.openai_speech.response_format: must be pcm or wav"));
-  EXPECT_THAT(LoadError("tts:\n  engine: openai-speech\n  endpoints: [http://a:1]\n  openai_speech: {speed: 9}\n"),
+  EXPECT_THAT(LoadError("tts:\n  engine: openai-speech\n  endpoints: [http://a:1]\n  "
+                        "openai_speech: {speed: 9}\n"),
               HasSubstr("tts.openai_speech.speed: must be between 0.25 and 4"));
 }
 
@@ -99,9 +112,8 @@ TEST(ConfigRemoteTts, EmbeddedEnginesIgnoreTheRemoteKeys) {
 }
 
 TEST(ConfigRemoteTts, EndpointsFromTheEnvironment) {
-  const Config c = LoadText(
-      "tts:\n  engine: openai-speech\n",
-      {{"MIRRORVOX_TTS__ENDPOINTS", "http://a:8880/v1, http://b:8880/v1"}});
+  const Config c = LoadText("tts:\n  engine: openai-speech\n",
+                            {{"MIRRORVOX_TTS__ENDPOINTS", "http://a:8880/v1, http://b:8880/v1"}});
   ASSERT_EQ(c.tts.remote.endpoints.size(), 2u);
   EXPECT_EQ(c.tts.remote.endpoints[1].url, "http://b:8880/v1");
 }

@@ -171,7 +171,8 @@ TEST(RemotePoolTest, FailsOverToTheNextEndpointAndCoolsTheFailedOneDown) {
   EXPECT_FALSE(pool.cooling_down(1));
   // While endpoint 0 cools down, everything goes to endpoint 1.
   tried.clear();
-  for (int i = 0; i < 3; ++i) pool.Run(CancelToken(), [&](int e, const std::string&) { tried.push_back(e); });
+  for (int i = 0; i < 3; ++i)
+    pool.Run(CancelToken(), [&](int e, const std::string&) { tried.push_back(e); });
   EXPECT_EQ(tried, (std::vector<int>{1, 1, 1}));
   EXPECT_EQ(pool.stats()[0].failures, 1);
 }
@@ -223,7 +224,7 @@ TEST(RemotePoolTest, CooldownNeedsConsecutiveFailuresAndEndsByTheClock) {
     throw Error(ErrorKind::kTimeout, "first_byte_timeout", "slow");
   };
   EXPECT_THROW(pool.Run(CancelToken(), fail), Error);
-  EXPECT_FALSE(pool.cooling_down(0));  // one failure only
+  EXPECT_FALSE(pool.cooling_down(0));                       // one failure only
   pool.Run(CancelToken(), [](int, const std::string&) {});  // a success resets the count
   EXPECT_THROW(pool.Run(CancelToken(), fail), Error);
   EXPECT_FALSE(pool.cooling_down(0));

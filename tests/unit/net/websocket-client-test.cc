@@ -34,7 +34,8 @@ class WebSocketClientTest : public ::testing::Test {
     o.io_threads = 2;
     o.max_body_bytes = 1 << 20;
     server_ = std::make_unique<HttpServer>(o);
-    server_->Route("GET", "/plain", [](auto, auto res) { res->Send(HttpResponse::Json(200, "1")); });
+    server_->Route("GET", "/plain",
+                   [](auto, auto res) { res->Send(HttpResponse::Json(200, "1")); });
     server_->RouteWebSocket("/ws", [this](std::shared_ptr<WebSocketSession> s) {
       sessions_.fetch_add(1);
       std::weak_ptr<WebSocketSession> weak = s;
@@ -280,8 +281,9 @@ TEST_F(WebSocketClientTest, SilentPeerTimesOutTheConnect) {
   WebSocketOptions o;
   o.connect_timeout_ms = 200;
   auto start = Clock::now();
-  Error e = ErrorOf(
-      [&] { WebSocketClient::Connect("ws://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), o); });
+  Error e = ErrorOf([&] {
+    WebSocketClient::Connect("ws://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), o);
+  });
   EXPECT_EQ(e.kind(), ErrorKind::kTimeout);
   EXPECT_EQ(e.code(), "connect_timeout");
   EXPECT_LT(MsSince(start), 3000);

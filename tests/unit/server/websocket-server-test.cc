@@ -44,7 +44,8 @@ class WebSocketServerTest : public ::testing::Test {
     o.io_threads = 2;
     o.max_body_bytes = 64 * 1024;
     server_ = std::make_unique<HttpServer>(o);
-    server_->Route("GET", "/hello", [](auto, auto res) { res->Send(HttpResponse::Json(200, "1")); });
+    server_->Route("GET", "/hello",
+                   [](auto, auto res) { res->Send(HttpResponse::Json(200, "1")); });
     server_->RouteWebSocket("/raw", [this](auto s) { inbox_.Push(s); });
     server_->RouteWebSocket("/echo", [](std::shared_ptr<WebSocketSession> s) {
       std::weak_ptr<WebSocketSession> weak = s;
@@ -117,7 +118,7 @@ TEST_F(WebSocketServerTest, CallbacksGetQueuedMessagesFirstInOrder) {
   ASSERT_TRUE(s);
   for (int i = 0; i < 5; ++i) client->SendText(std::to_string(i));
   std::this_thread::sleep_for(50ms);  // they queue for Receive()
-  std::mutex mutex;  // guards got
+  std::mutex mutex;                   // guards got
   std::condition_variable cv;
   std::vector<std::string> got;
   s->OnMessage([&](WebSocketMessage m) {

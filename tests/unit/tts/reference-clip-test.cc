@@ -47,8 +47,7 @@ TEST(FitReferenceTest, CutsALongClipToItsSpeech) {
   // 8 s of silence, ~6 s of speech, 8 s of silence: the speech is kept.
   AudioBuffer in = Silence(8.0);
   AudioBuffer speech = mvtest::FakeSpeech(
-      "this is the part of the recording that holds the voice we want to keep for cloning",
-      16000);
+      "this is the part of the recording that holds the voice we want to keep for cloning", 16000);
   Append(in, speech);
   Append(in, Silence(8.0));
   const ReferenceClip clip = FitReference(in);
@@ -57,7 +56,8 @@ TEST(FitReferenceTest, CutsALongClipToItsSpeech) {
   EXPECT_LE(clip.audio.DurationSeconds(), 10.0);
   const double speech_start = 8.0, speech_end = 8.0 + speech.DurationSeconds();
   EXPECT_LE(clip.start_seconds, speech_start + 0.3);
-  EXPECT_GE(clip.start_seconds + clip.audio.DurationSeconds(), std::min(speech_end, clip.start_seconds + 9.0) - 0.3);
+  EXPECT_GE(clip.start_seconds + clip.audio.DurationSeconds(),
+            std::min(speech_end, clip.start_seconds + 9.0) - 0.3);
 }
 
 TEST(SharedReferenceDirTest, WritesEachReferenceOnceAndForgetsTheOldest) {
@@ -74,7 +74,8 @@ TEST(SharedReferenceDirTest, WritesEachReferenceOnceAndForgetsTheOldest) {
   ASSERT_TRUE(a);
   EXPECT_EQ(a->remote_path, "D:\\GPT-SoVITS\\share\\" + SharedReferenceDir::FileName("a"));
   EXPECT_EQ(a->transcript, "words");
-  const auto mtime = std::filesystem::last_write_time(dir + "/" + SharedReferenceDir::FileName("a"));
+  const auto mtime =
+      std::filesystem::last_write_time(dir + "/" + SharedReferenceDir::FileName("a"));
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   share.Stage(*ref("a"));  // cached: not written again
   EXPECT_EQ(std::filesystem::last_write_time(dir + "/" + SharedReferenceDir::FileName("a")), mtime);

@@ -44,24 +44,25 @@ struct Streamed {
 inline float MaxDifference(const std::vector<float>& got, const std::vector<float>& expected) {
   if (got.size() != expected.size()) return 1.0f;
   float worst = 0;
-  for (std::size_t i = 0; i < got.size(); ++i) worst = std::max(worst, std::abs(got[i] - expected[i]));
+  for (std::size_t i = 0; i < got.size(); ++i)
+    worst = std::max(worst, std::abs(got[i] - expected[i]));
   return worst;
 }
 
 // A fresh folder under /tmp.
 inline std::string TempFolder(const std::string& name) {
   static std::atomic<int> counter{0};
-  const std::string dir = "/tmp/mv-" + name + "-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(counter++);
+  const std::string dir =
+      "/tmp/mv-" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
 }
 
 // Speech lasting about `seconds` (flite, padded with quiet) as a WAV file.
-inline std::string WriteSpeechWav(const std::string& path, double seconds, int rate = 16000,
-                                  const std::string& text =
-                                      "this is my voice, please speak the answer the way I do") {
+inline std::string WriteSpeechWav(
+    const std::string& path, double seconds, int rate = 16000,
+    const std::string& text = "this is my voice, please speak the answer the way I do") {
   AudioBuffer speech = mvtest::FakeSpeech(text, rate);
   speech.samples.resize(static_cast<std::size_t>(seconds * rate), 0.0f);
   // A little noise instead of digital silence, as a microphone gives.

@@ -17,12 +17,12 @@
 namespace mv {
 namespace {
 
-using ::testing::HasSubstr;
 using mvtest::FakeGptSovitsFault;
 using mvtest::FakeGptSovitsOptions;
 using mvtest::FakeGptSovitsServer;
 using test::Req;
 using test::Streamed;
+using ::testing::HasSubstr;
 
 const char* kText = "the lights in the kitchen are on now";
 
@@ -106,9 +106,9 @@ TEST_F(GptSovitsTest, RouteLanguageWinsOverTheFixedTextLang) {
   c.gpt_sovits.text_lang = "zh";  // as a legacy GSV section says
   TtsGptSovits tts(c);
   Streamed got;
-  tts.Synthesize(Req(kText), CancelToken(), got.Callback());              // no language
-  tts.Synthesize(Req(kText, "en"), CancelToken(), got.Callback());        // tts.language
-  tts.Synthesize(Req(kText, "english"), CancelToken(), got.Callback());   // a route's own
+  tts.Synthesize(Req(kText), CancelToken(), got.Callback());             // no language
+  tts.Synthesize(Req(kText, "en"), CancelToken(), got.Callback());       // tts.language
+  tts.Synthesize(Req(kText, "english"), CancelToken(), got.Callback());  // a route's own
   const auto r = server.requests();
   EXPECT_EQ(r[0].params["text_lang"], "zh");
   EXPECT_EQ(r[1].params["text_lang"], "zh");
@@ -242,7 +242,8 @@ TEST_F(GptSovitsTest, ReferencesAreStagedInTheSharedFolder) {
   auto caller = std::make_shared<VoiceReference>();
   caller->id = "caller:1234";
   caller->transcript = "please turn on the lights";
-  caller->audio = std::make_shared<AudioBuffer>(mvtest::FakeSpeech("please turn on the lights", 16000));
+  caller->audio =
+      std::make_shared<AudioBuffer>(mvtest::FakeSpeech("please turn on the lights", 16000));
   ASSERT_LT(caller->audio->DurationSeconds(), 3.0);  // short: padded, transcript kept
   TtsRequest r = Req(kText);
   r.reference = caller;
@@ -268,7 +269,8 @@ TEST_F(GptSovitsTest, ReferencesAreStagedInTheSharedFolder) {
   p = server.requests().at(1).params;
   EXPECT_EQ(p["prompt_text"], "");
   EXPECT_EQ(server.requests().at(1).status, 200);  // the server accepted its length
-  const double cut = mvtest::AudioFileSeconds(local + "/" + SharedReferenceDir::FileName("voice:long"));
+  const double cut =
+      mvtest::AudioFileSeconds(local + "/" + SharedReferenceDir::FileName("voice:long"));
   EXPECT_GE(cut, 3.0);
   EXPECT_LE(cut, 10.0);
   // No temp files left behind.
@@ -338,13 +340,17 @@ TEST_F(GptSovitsTest, CancelStopsTheRequest) {
 }
 
 TEST(GptSovitsErrors, MapsApiV2Answers) {
-  auto map = [](int status, const std::string& body) { return TtsGptSovits::MapError(status, body); };
+  auto map = [](int status, const std::string& body) {
+    return TtsGptSovits::MapError(status, body);
+  };
   EXPECT_EQ(map(400, R"({"message":"text is required"})").kind(), ErrorKind::kInvalidInput);
   EXPECT_EQ(map(400, R"({"message":"tts failed","Exception":"CUDA out of memory"})").kind(),
             ErrorKind::kUpstream);
-  EXPECT_EQ(map(400, R"({"message":"tts failed","Exception":"参考音频在3~10秒范围外，请更换！"})").code(),
-            "bad_reference");
-  const Error typed = map(422, R"({"detail":[{"loc":["body","top_k"],"msg":"Input should be a valid integer"}]})");
+  EXPECT_EQ(
+      map(400, R"({"message":"tts failed","Exception":"参考音频在3~10秒范围外，请更换！"})").code(),
+      "bad_reference");
+  const Error typed =
+      map(422, R"({"detail":[{"loc":["body","top_k"],"msg":"Input should be a valid integer"}]})");
   EXPECT_EQ(typed.kind(), ErrorKind::kInvalidInput);
   EXPECT_THAT(typed.what(), HasSubstr("body.top_k: Input should be a valid integer"));
   EXPECT_EQ(map(422, R"({"detail":[{"loc":["body","streaming_mode"],"msg":"bool"}]})").code(),

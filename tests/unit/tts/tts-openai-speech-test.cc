@@ -12,12 +12,12 @@
 namespace mv {
 namespace {
 
-using ::testing::HasSubstr;
 using mvtest::FakeOpenAiSpeechFault;
 using mvtest::FakeOpenAiSpeechOptions;
 using mvtest::FakeOpenAiSpeechServer;
 using test::Req;
 using test::Streamed;
+using ::testing::HasSubstr;
 
 const char* kText = "your meeting starts in ten minutes";
 

@@ -16,13 +16,13 @@
 namespace mv {
 namespace {
 
-using ::testing::HasSubstr;
 using mvtest::FakeXttsFault;
 using mvtest::FakeXttsFlavor;
 using mvtest::FakeXttsOptions;
 using mvtest::FakeXttsServer;
 using test::Req;
 using test::Streamed;
+using ::testing::HasSubstr;
 
 const char* kText = "the weather is sunny today";
 
@@ -81,7 +81,8 @@ TEST(XttsApiTest, AnUnsupportedLanguageFailsOnceInsteadOfFailingOver) {
     TtsXttsApi tts(c);
     Streamed got;
     const auto before = a.requests().size() + b.requests().size();
-    const Error e = test::CaughtError([&] { tts.Synthesize(Req(kText, "de"), {}, got.Callback()); });
+    const Error e =
+        test::CaughtError([&] { tts.Synthesize(Req(kText, "de"), {}, got.Callback()); });
     EXPECT_EQ(e.code(), "unsupported_language") << e.what();  // the 500 quirk, and the 400
     EXPECT_EQ(a.requests().size() + b.requests().size(), before + 1);
     EXPECT_FALSE(tts.pool().cooling_down(0));
@@ -91,8 +92,9 @@ TEST(XttsApiTest, AnUnsupportedLanguageFailsOnceInsteadOfFailingOver) {
   TtsXttsApi tts(XttsConfig({&a}, "api", "female"));
   Streamed got;
   const auto before = a.requests().size();
-  EXPECT_EQ(test::CaughtError([&] { tts.Synthesize(Req(kText, "tlh"), {}, got.Callback()); }).code(),
-            "unsupported_language");
+  EXPECT_EQ(
+      test::CaughtError([&] { tts.Synthesize(Req(kText, "tlh"), {}, got.Callback()); }).code(),
+      "unsupported_language");
   EXPECT_EQ(a.requests().size(), before);
 }
 
@@ -116,7 +118,8 @@ TEST(XttsApiTest, ReferencesGoThroughTheSharedFolder) {
   TtsXttsApi tts(c);
   auto ref = std::make_shared<VoiceReference>();
   ref->id = "caller:77";
-  ref->audio = std::make_shared<AudioBuffer>(mvtest::FakeSpeech("my own voice for this answer", 16000));
+  ref->audio =
+      std::make_shared<AudioBuffer>(mvtest::FakeSpeech("my own voice for this answer", 16000));
   TtsRequest r = Req(kText, "en");
   r.reference = ref;
   Streamed got;
@@ -185,10 +188,11 @@ TEST_F(XttsStreamingTest, AnUnreadableDefaultSpeakerFailsAtStart) {
 }
 
 TEST(XttsErrors, MapsTheDetailShapes) {
-  EXPECT_EQ(TtsXttsApi::MapError(
-                500, R"({"detail":"Error: Language code sent is either unsupported or misspelled."})")
-                .code(),
-            "unsupported_language");
+  EXPECT_EQ(
+      TtsXttsApi::MapError(
+          500, R"({"detail":"Error: Language code sent is either unsupported or misspelled."})")
+          .code(),
+      "unsupported_language");
   EXPECT_EQ(TtsXttsApi::MapError(500, R"({"detail":"Error: CUDA out of memory"})").kind(),
             ErrorKind::kUpstream);
   EXPECT_EQ(TtsXttsApi::MapError(422, R"({"detail":[{"msg":"Field required"}]})").kind(),
