@@ -39,14 +39,17 @@ using TlsWs = websocket::stream<ssl::stream<beast::tcp_stream>>;
 enum class Abort { kNone, kTimeout, kCancelled, kShutdown };
 
 asio::io_context& IoContext() {
+  struct SharedIo {
+    asio::io_context ioc;
+    asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
+  };
   // Never destroyed: a connection may still be draining while statics go away.
-  static asio::io_context* ioc = [] {
-    auto* io = new asio::io_context;
-    new asio::executor_work_guard<asio::io_context::executor_type>(io->get_executor());
-    for (int i = 0; i < 2; ++i) std::thread([io] { io->run(); }).detach();
-    return io;
+  static SharedIo* io = [] {
+    auto* shared = new SharedIo;
+    for (int i = 0; i < 2; ++i) std::thread([shared] { shared->ioc.run(); }).detach();
+    return shared;
   }();
-  return *ioc;
+  return io->ioc;
 }
 
 std::shared_ptr<ssl::context> TlsContext(const std::string& ca_file) {

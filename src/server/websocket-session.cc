@@ -32,8 +32,8 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 class WebSocketSessionImpl final : public WebSocketSession,
                                    public std::enable_shared_from_this<WebSocketSessionImpl> {
  public:
-  WebSocketSessionImpl(std::shared_ptr<HttpRequest> request, asio::any_io_executor strand)
-      : request_(std::move(request)), strand_(std::move(strand)) {}
+  explicit WebSocketSessionImpl(std::shared_ptr<HttpRequest> request)
+      : request_(std::move(request)) {}
 
   const HttpRequest& request() const override { return *request_; }
   bool SendText(std::string text) override { return Queue({false, std::move(text)}); }
@@ -64,7 +64,7 @@ class WebSocketSessionImpl final : public WebSocketSession,
     std::unique_lock lock(mutex_);
     if (io_alive_) {
       // On the strand, so queued and new messages keep their order.
-      asio::post(strand_, [self = shared_from_this(), fn = std::move(fn)]() mutable {
+      asio::post(*strand_, [self = shared_from_this(), fn = std::move(fn)]() mutable {
         self->SetMessageCallback(std::move(fn));
       });
       return;
@@ -109,8 +109,9 @@ class WebSocketSessionImpl final : public WebSocketSession,
 
   // ---- the I/O side: strand only ----
 
-  void Attach(asio::steady_timer* wake) {
+  void Attach(asio::any_io_executor strand, asio::steady_timer* wake) {
     std::lock_guard lock(mutex_);
+    strand_ = std::move(strand);
     wake_ = wake;
     io_alive_ = true;
   }
@@ -120,6 +121,7 @@ class WebSocketSessionImpl final : public WebSocketSession,
     {
       std::lock_guard lock(mutex_);
       wake_ = nullptr;
+      strand_.reset();
       io_alive_ = false;
     }
     End(0);
@@ -231,7 +233,7 @@ class WebSocketSessionImpl final : public WebSocketSession,
   void WakeLocked() {
     if (!io_alive_ || ended_ || wake_posted_) return;
     wake_posted_ = true;
-    asio::post(strand_, [self = shared_from_this()] {
+    asio::post(*strand_, [self = shared_from_this()] {
       std::unique_lock lock(self->mutex_);
       self->wake_posted_ = false;
       asio::steady_timer* wake = self->wake_;
@@ -260,7 +262,6 @@ class WebSocketSessionImpl final : public WebSocketSession,
   }
 
   const std::shared_ptr<HttpRequest> request_;
-  const asio::any_io_executor strand_;
 
   mutable std::mutex mutex_;    // guards everything below
   std::condition_variable cv_;  // inbox_ and ended_, for Receive()
@@ -275,8 +276,11 @@ class WebSocketSessionImpl final : public WebSocketSession,
   std::function<void(WebSocketMessage)> on_message_;
   std::function<void()> on_close_;
   bool wake_posted_ = false;
-  // The frame's timer; valid while io_alive_, used on the strand only.
+  // The frame's strand and timer; valid while io_alive_ (the timer is used
+  // on the strand only). The executor goes with the frame: a strand must not
+  // outlive its io_context, and a session may.
   bool io_alive_ = false;
+  std::optional<asio::any_io_executor> strand_;
   asio::steady_timer* wake_ = nullptr;
 };
 
@@ -334,9 +338,9 @@ awaitable<void> WebSocketRoutes::Serve(beast::tcp_stream stream,
   if (ec) co_return;
 
   auto strand = co_await asio::this_coro::executor;
-  auto session = std::make_shared<WebSocketSessionImpl>(std::move(info), strand);
+  auto session = std::make_shared<WebSocketSessionImpl>(std::move(info));
   asio::steady_timer wake(strand);
-  session->Attach(&wake);
+  session->Attach(strand, &wake);
   // Also runs when the io_context destroys this frame unfinished.
   struct DetachAtExit {
     std::shared_ptr<WebSocketSessionImpl> session;

@@ -224,9 +224,13 @@ void FakeGptSovitsServer::Shutdown() {
   server_.reset();
 }
 
-void FakeGptSovitsServer::Refuse() { Shutdown(); }
+void FakeGptSovitsServer::Refuse() {
+  Shutdown();
+  hold_.Hold(options_.host, port_);
+}
 
 void FakeGptSovitsServer::Resume() {
+  hold_.Release();
   if (!server_) Listen();
 }
 

@@ -76,7 +76,7 @@ class FakeGptSovitsServer {
   void set_options(FakeGptSovitsOptions options);  // host and port are kept
   // The next `times` /tts requests (-1: all) fail this way.
   void SetFault(FakeGptSovitsFault fault, int after_pieces = 0, int times = -1);
-  void Refuse();  // stop listening (connections are refused)
+  void Refuse();  // stop listening: connections are refused (the port stays reserved)
   void Resume();
 
   std::vector<FakeGptSovitsRequest> requests() const;  // /tts only, finished or not
@@ -95,6 +95,7 @@ class FakeGptSovitsServer {
 
   int port_ = 0;
   std::unique_ptr<mv::HttpServer> server_;
+  PortHold hold_;  // while refusing
   SpeechWorkers workers_;
   SerialGate gate_;
 

@@ -65,9 +65,13 @@ void FakeOpenAiSpeechServer::Shutdown() {
   server_.reset();
 }
 
-void FakeOpenAiSpeechServer::Refuse() { Shutdown(); }
+void FakeOpenAiSpeechServer::Refuse() {
+  Shutdown();
+  hold_.Hold(options_.host, port_);
+}
 
 void FakeOpenAiSpeechServer::Resume() {
+  hold_.Release();
   if (!server_) Listen();
 }
 

@@ -67,6 +67,7 @@ class FakeOpenAiSpeechServer {
 
   int port_ = 0;
   std::unique_ptr<mv::HttpServer> server_;
+  PortHold hold_;  // while refusing
   SpeechWorkers workers_;
 
   mutable std::mutex mutex_;  // guards everything below

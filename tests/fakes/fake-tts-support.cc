@@ -1,5 +1,10 @@
 #include "fakes/fake-tts-support.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -76,6 +81,24 @@ double AudioFileSeconds(const std::string& path) {
   } catch (const mv::Error&) {
     return 0;
   }
+}
+
+void PortHold::Hold(const std::string& host, int port) {
+  Release();
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) return;
+  const int one = 1;
+  ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+  if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) Release();
+}
+
+void PortHold::Release() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 void SpeechWorkers::Spawn(std::function<void()> fn) {

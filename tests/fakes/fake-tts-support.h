@@ -35,6 +35,19 @@ std::vector<std::string> OddPieces(const std::string& pcm, std::size_t piece_byt
 // Seconds of audio in a decodable file (0 when it is not audio).
 double AudioFileSeconds(const std::string& path);
 
+// Keeps a port bound but not listening, so connections to it are refused
+// (RST) and no other socket (another test's server, an outgoing connection)
+// takes it while a double is "down".
+class PortHold {
+ public:
+  ~PortHold() { Release(); }
+  void Hold(const std::string& host, int port);  // best effort
+  void Release();
+
+ private:
+  int fd_ = -1;
+};
+
 // Generator threads for responses, one per request, joined at Stop().
 // Sleep() wakes early when the client hangs up or the double stops.
 class SpeechWorkers {

@@ -104,9 +104,13 @@ void FakeXttsServer::Shutdown() {
   server_.reset();
 }
 
-void FakeXttsServer::Refuse() { Shutdown(); }
+void FakeXttsServer::Refuse() {
+  Shutdown();
+  hold_.Hold(options_.host, port_);
+}
 
 void FakeXttsServer::Resume() {
+  hold_.Release();
   if (!server_) Listen();
 }
 

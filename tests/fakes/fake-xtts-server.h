@@ -83,6 +83,7 @@ class FakeXttsServer {
 
   int port_ = 0;
   std::unique_ptr<mv::HttpServer> server_;
+  PortHold hold_;  // while refusing
   SpeechWorkers workers_;
 
   mutable std::mutex mutex_;  // guards everything below

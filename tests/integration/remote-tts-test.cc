@@ -218,8 +218,6 @@ TEST_F(RemoteTtsTest, GptSovitsFailsOverFromARefusedAFailingAndACutServer) {
   auto texts_since = [](const std::vector<std::string>& now, std::size_t from) {
     return std::vector<std::string>(now.begin() + static_cast<std::ptrdiff_t>(from), now.end());
   };
-  // Refused last: a freed test port is never listened on again (an
-  // outgoing connection may take it meanwhile).
   for (const char* fault : {"500", "cut", "refused"}) {
     SCOPED_TRACE(fault);
     const std::size_t a_from = a.texts().size(), b_from = b.texts().size();
@@ -326,8 +324,6 @@ TEST_F(RemoteTtsTest, XttsApiServerSpeaksAndMirrorsAndFailsOver) {
   }
   EXPECT_TRUE(mirrored);
 
-  // Refused last: a freed test port is never listened on again (an
-  // outgoing connection may take it meanwhile).
   for (const char* fault : {"500", "cut", "refused"}) {
     SCOPED_TRACE(fault);
     const std::size_t b_from = b.texts().size();
@@ -342,7 +338,7 @@ TEST_F(RemoteTtsTest, XttsApiServerSpeaksAndMirrorsAndFailsOver) {
   }
 }
 
-TEST_F(RemoteTtsTest, XttsStreamingServerClonesTheCallerOnce) {
+TEST_F(RemoteTtsTest, XttsStreamingServerClonesTheCallerOnceAndFailsOver) {
   FakeXttsOptions o;
   o.flavor = FakeXttsFlavor::kStreaming;
   FakeXttsServer a(o), b(o);
@@ -362,12 +358,18 @@ TEST_F(RemoteTtsTest, XttsStreamingServerClonesTheCallerOnce) {
   for (const auto* s : {&a, &b})
     for (const auto& x : s->requests()) EXPECT_NE(x.voice, "?");  // latents of a cloned clip
 
-  a.SetFault(FakeXttsFault::kCutMidStream, 2);
-  const std::size_t b_from = b.texts().size();
-  const ChatTurn turn = Chat(server->port());
-  const auto now = b.texts();
-  ExpectSpoken(
-      turn, std::vector<std::string>(now.begin() + static_cast<std::ptrdiff_t>(b_from), now.end()));
+  for (const char* fault : {"500", "cut", "refused"}) {
+    SCOPED_TRACE(fault);
+    const std::size_t b_from = b.texts().size();
+    if (std::string(fault) == "refused") a.Refuse();
+    if (std::string(fault) == "500") a.SetFault(FakeXttsFault::kHttp500);
+    if (std::string(fault) == "cut") a.SetFault(FakeXttsFault::kCutMidStream, 2);
+    const ChatTurn turn = Chat(server->port());
+    const auto now = b.texts();
+    ExpectSpoken(turn, std::vector<std::string>(now.begin() + static_cast<std::ptrdiff_t>(b_from),
+                                                now.end()));
+    a.SetFault(FakeXttsFault::kNone);
+  }
 }
 
 TEST_F(RemoteTtsTest, OpenAiSpeechSpeaksAndFailsOver) {
@@ -385,8 +387,6 @@ TEST_F(RemoteTtsTest, OpenAiSpeechSpeaksAndFailsOver) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_LE(mv::WordErrorRate(kReply, Transcribe(server->port(), r.body)), 0.3);
   EXPECT_EQ(a.requests().at(0).headers.at("authorization"), "Bearer sk-speech-test");
-  // Refused last: a freed test port is never listened on again (an
-  // outgoing connection may take it meanwhile).
   for (const char* fault : {"500", "cut", "refused"}) {
     SCOPED_TRACE(fault);
     const std::size_t b_from = b.texts().size();

@@ -28,6 +28,9 @@ int Spawn(const std::vector<std::string>& argv, const std::map<std::string, std:
   dup2(in, 0);
   dup2(out, 1);
   dup2(err, 2);
+  // The test's own sockets (a double's listening port) must not live on in
+  // the child: a double that stops listening would still accept there.
+  close_range(3, ~0U, 0);
   for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
