@@ -17,7 +17,15 @@ packages=(
   flite1-dev libespeak-ng-dev espeak-ng-data
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev curl
+  # `mirrorvox client`: microphone and speaker
+  portaudio19-dev
+  # browser test of the web client (driven by playwright-core from npm)
+  chromium fonts-dejavu-core
 )
+# Node.js runs the tests that use third-party JS clients (openai SDK,
+# playwright-core); an existing Node (e.g. from NodeSource) is kept.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then

@@ -3,76 +3,14 @@
 #include <climits>
 #include <set>
 
+#include "config/config-field-makers.h"
 #include "config/config-suggest.h"
 #include "config/config-value.h"
 
 namespace mv {
 namespace {
 
-using Shape = ConfigField::Shape;
-
-// `acc` is a generic lambda returning the member, so one accessor serves
-// both reading (Config&) and printing (const Config&).
-template <class Acc>
-ConfigField String(std::string path, Acc acc) {
-  return {std::move(path), Shape::kScalar,
-          [acc](Config& c, const YAML::Node& n) { acc(c) = ReadString(n); },
-          [acc](const Config& c) { return YAML::Node(acc(c)); }};
-}
-
-template <class Acc>
-ConfigField Int(std::string path, Acc acc, long long min = LLONG_MIN, long long max = LLONG_MAX) {
-  const bool ranged = min != LLONG_MIN || max != LLONG_MAX;
-  return {std::move(path), Shape::kScalar,
-          [acc, min, max, ranged](Config& c, const YAML::Node& n) {
-            acc(c) = ranged ? static_cast<int>(ReadInt(n, min, max)) : ReadInt32(n);
-          },
-          [acc](const Config& c) { return YAML::Node(acc(c)); }};
-}
-
-template <class Acc>
-ConfigField Double(std::string path, Acc acc) {
-  return {std::move(path), Shape::kScalar,
-          [acc](Config& c, const YAML::Node& n) { acc(c) = ReadDouble(n); },
-          [acc](const Config& c) { return YAML::Node(FormatDouble(acc(c))); }};
-}
-
-template <class Acc>
-ConfigField Bool(std::string path, Acc acc) {
-  return {std::move(path), Shape::kScalar,
-          [acc](Config& c, const YAML::Node& n) { acc(c) = ReadBool(n); },
-          [acc](const Config& c) { return YAML::Node(acc(c)); }};
-}
-
-template <class Acc>
-ConfigField Size(std::string path, Acc acc) {
-  return {std::move(path), Shape::kScalar,
-          [acc](Config& c, const YAML::Node& n) { acc(c) = ReadSize(n); },
-          [acc](const Config& c) { return YAML::Node(FormatSize(acc(c))); }};
-}
-
-template <class Acc>
-ConfigField StringList(std::string path, Acc acc) {
-  return {std::move(path), Shape::kList,
-          [acc](Config& c, const YAML::Node& n) { acc(c) = ReadStringList(n); },
-          [acc](const Config& c) {
-            YAML::Node out(YAML::NodeType::Sequence);
-            for (const std::string& s : acc(c)) out.push_back(s);
-            return out;
-          }};
-}
-
-// Re-throws a reader's error one level deeper: "[1]" + ".url".
-template <class F>
-auto Nested(const std::string& subkey, const YAML::Node& node, F&& read) {
-  try {
-    return read();
-  } catch (const ConfigValueError& e) {
-    const bool relative = e.kind() == ConfigValueError::Kind::kUnknownKey && *e.what() != '\0';
-    throw ConfigValueError(e.kind(), relative ? subkey + e.what() : e.what(), subkey + e.subkey(),
-                           e.mark().is_null() ? node.Mark() : e.mark());
-  }
-}
+using namespace config_fields;
 
 LlmEndpoint ReadEndpoint(const YAML::Node& node, const std::string& subkey) {
   LlmEndpoint endpoint;
@@ -160,26 +98,6 @@ std::vector<RemoteEndpointConfig> ReadRemoteEndpoints(const YAML::Node& node) {
   return out;
 }
 
-// A list of integers (asr.funasr.chunk_size), printed on one line.
-template <class Acc>
-ConfigField IntList(std::string path, Acc acc) {
-  return {std::move(path), Shape::kList,
-          [acc](Config& c, const YAML::Node& n) {
-            if (!n.IsSequence())
-              throw ConfigValueError("expected a list of integers, got " + DescribeNode(n));
-            std::vector<int> out;
-            for (std::size_t i = 0; i < n.size(); ++i)
-              out.push_back(Nested("[" + std::to_string(i) + "]", n[i], [&] { return ReadInt32(n[i]); }));
-            acc(c) = std::move(out);
-          },
-          [acc](const Config& c) {
-            YAML::Node out(YAML::NodeType::Sequence);
-            for (int v : acc(c)) out.push_back(v);
-            out.SetStyle(YAML::EmitterStyle::Flow);
-            return out;
-          }};
-}
-
 YAML::Node PrintRemoteEndpoints(const std::vector<RemoteEndpointConfig>& endpoints) {
   YAML::Node out(YAML::NodeType::Sequence);
   for (const RemoteEndpointConfig& e : endpoints) {
@@ -256,6 +174,12 @@ std::vector<ConfigField> MakeFields() {
       "server.max_body_bytes", [](auto& c) -> auto& { return c.server.max_body_bytes; }));
   f.push_back(Int(
       "server.idle_timeout_s", [](auto& c) -> auto& { return c.server.idle_timeout_s; }, 1, 86400));
+  f.push_back(String(
+      "server.tls.cert", [](auto& c) -> auto& { return c.server.tls_cert; }));
+  f.push_back(String(
+      "server.tls.key", [](auto& c) -> auto& { return c.server.tls_key; }));
+  f.push_back(Bool(
+      "server.tls.self_signed", [](auto& c) -> auto& { return c.server.tls_self_signed; }));
   // audio
   f.push_back(Size(
       "audio.max_bytes", [](auto& c) -> auto& { return c.audio.max_bytes; }));
@@ -516,6 +440,26 @@ std::vector<ConfigField> MakeFields() {
   f.push_back(Int(
       "pipeline.output_sample_rate", [](auto& c) -> auto& { return c.pipeline.output_sample_rate; },
       8000, 48000));
+  // realtime
+  f.push_back(String(
+      "realtime.vad_engine", [](auto& c) -> auto& { return c.realtime.vad_engine; }));
+  f.push_back(Double(
+      "realtime.vad_threshold", [](auto& c) -> auto& { return c.realtime.vad_threshold; }));
+  f.push_back(Int(
+      "realtime.prefix_padding_ms", [](auto& c) -> auto& { return c.realtime.prefix_padding_ms; },
+      0, 5000));
+  f.push_back(Int(
+      "realtime.silence_duration_ms",
+      [](auto& c) -> auto& { return c.realtime.silence_duration_ms; }, 100, 10000));
+  f.push_back(String(
+      "realtime.instructions", [](auto& c) -> auto& { return c.realtime.instructions; }));
+  f.push_back(String(
+      "realtime.voice", [](auto& c) -> auto& { return c.realtime.voice; }));
+  f.push_back(Int(
+      "realtime.max_sessions", [](auto& c) -> auto& { return c.realtime.max_sessions; }, 1,
+      100000));
+  f.push_back(Double(
+      "realtime.max_turn_seconds", [](auto& c) -> auto& { return c.realtime.max_turn_seconds; }));
   return f;
 }
 

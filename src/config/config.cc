@@ -42,6 +42,7 @@ void Config::Validate() const {
     voiceprint.Validate();
     library.Validate();
     ValidatePipeline(pipeline);
+    realtime.Validate();
   } catch (const Error& e) {
     // Section validators name the key; say which subsystem complained.
     const std::string message = e.what();

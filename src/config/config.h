@@ -9,6 +9,7 @@
 #include "asr/asr-config.h"
 #include "audio/audio-config.h"
 #include "llm/llm-config.h"
+#include "realtime/realtime-config.h"
 #include "server/server-config.h"
 #include "tts/tts-config.h"
 #include "voice/voice-library-config.h"
@@ -41,6 +42,7 @@ struct Config {
   VoiceprintConfig voiceprint;
   VoiceLibraryConfig library;
   PipelineConfig pipeline;
+  RealtimeConfig realtime;
   std::string source;  // where it came from, for messages
   // Notes from loading (ignored keys of the original format, ...). LoadConfig
   // has already logged them; `config check` prints them again.
