@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "fakes/fake-funasr-server.h"
+#include "unit/net/tls-tunnel.h"
 #include "net/websocket-client.h"
 #include "remote-asr-util.h"
 #include "support/wer.h"
@@ -45,6 +46,26 @@ TEST(AsrFunAsr, OfflineTranscribesTheAudioTheServerReceived) {
   EXPECT_EQ(r.language, "en");
   ASSERT_EQ(server.sessions().size(), 1u);
   EXPECT_EQ(server.sessions()[0].audio_bytes, audio.samples.size() * 2);
+}
+
+// FunASR's runtime serves wss:// with a self-signed certificate unless
+// started with --certfile 0: asr.verify_tls false accepts it, true refuses it.
+TEST(AsrFunAsr, WssWithTheServersSelfSignedCertificate) {
+  FakeFunAsrServer server;
+  mvtest::TlsTunnel tls(server.port());
+  const std::string url = "wss://127.0.0.1:" + std::to_string(tls.port());
+  AsrConfig config = FunAsr({url});
+  config.verify_tls = false;
+  AsrFunAsr asr(config);
+  AsrResult r = asr.Transcribe(test::Spoken(test::kKitchen), {});
+  EXPECT_LE(WordErrorRate(test::kKitchen, r.text), 0.2) << r.text;
+  ASSERT_EQ(server.sessions().size(), 1u);
+
+  AsrConfig strict = FunAsr({url});
+  AsrFunAsr refusing(strict);
+  Error e = ErrorOf([&] { refusing.Transcribe(test::Spoken(test::kKitchen), {}); });
+  EXPECT_THAT(e.what(), HasSubstr("certificate verification failed"));
+  EXPECT_EQ(server.sessions().size(), 1u);  // the handshake never reached it
 }
 
 TEST(AsrFunAsr, StartFrameFramesAndCloseFollowTheProtocol) {
