@@ -10,6 +10,7 @@
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
 #include "server/routes/voice-support.h"
+#include "server/tls-credentials.h"
 #include "voice/reference-voice-tts.h"
 
 namespace mv {
@@ -53,19 +54,37 @@ int RunServe(const ServeOptions& options) {
       ctx.tts_pool = std::make_unique<ThreadPool>(std::max(ctx.compute->size(), 2 * slots));
     }
 
+    if (ctx.config.asr.IsRemote()) {
+      // Same reasoning for remote ASR: a realtime turn waits on the network
+      // and must not hold a compute thread while it does.
+      int slots = 0;
+      for (const auto& e : ctx.config.asr.remote.endpoints) slots += e.max_concurrency;
+      const int threads = std::max<int>(ctx.compute->size(), std::min(2 * slots, 256));
+      ctx.asr_pool = std::make_unique<ThreadPool>(threads);
+    }
+
     HttpServerOptions http;
     http.host = ctx.config.server.host;
     http.port = ctx.config.server.port;
     http.io_threads = ctx.config.server.io_threads;
     http.max_body_bytes = ctx.config.server.max_body_bytes;
     http.idle_timeout_s = ctx.config.server.idle_timeout_s;
+    if (ctx.config.server.TlsEnabled()) {
+      TlsCredentials tls = PrepareServerTls(ctx.config.server);
+      http.tls_cert_pem = std::move(tls.cert_pem);
+      http.tls_key_pem = std::move(tls.key_pem);
+    }
     HttpServer server(http);
     RegisterHealthRoutes(server, ctx);
     RegisterMoeChatRoutes(server, ctx);
     RegisterMirrorChatRoutes(server, ctx);
     RegisterVoiceRoutes(server, ctx);
+    RegisterRealtimeRoutes(server, ctx);
+    RegisterWebRoutes(server, ctx);
+    RegisterOpenAiRoutes(server, ctx);  // last: /v1/* fallback
     server.Start();
-    spdlog::info("listening on http://{}:{}", http.host, server.port());
+    spdlog::info("listening on {}://{}:{}", server.tls() ? "https" : "http", http.host,
+                 server.port());
 
     int sig = 0;
     sigwait(&signals, &sig);
@@ -75,6 +94,7 @@ int RunServe(const ServeOptions& options) {
     // io_context: finish it while the server object still exists.
     ctx.llm.reset();
     ctx.compute.reset();
+    ctx.asr_pool.reset();
     ctx.tts_pool.reset();  // after compute: its jobs may still start turns
   } catch (const Error& e) {
     spdlog::error("{}", e.what());

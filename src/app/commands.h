@@ -3,6 +3,12 @@
 
 #include <string>
 
+#include "client/client-config.h"
+
+namespace CLI {
+class App;
+}
+
 namespace mv {
 
 struct ServeOptions {
@@ -29,5 +35,9 @@ struct SayOptions {
 int RunSay(const SayOptions& options);
 
 int RunConfigCheck(const std::string& config_path);
+
+// `client` and its options (cmd-client.cc).
+CLI::App* AddClientCommand(CLI::App& app, ClientConfig& config);
+int RunClient(const ClientConfig& config);
 
 }  // namespace mv

@@ -48,11 +48,15 @@ int main(int argc, char** argv) {
       config_cmd->add_subcommand("check", "Validate and print the resolved config (secrets masked)");
   check_cmd->add_option("-c,--config", check_path, "YAML config file (default: embedded)");
 
+  mv::ClientConfig client;
+  auto* client_cmd = mv::AddClientCommand(app, client);
+
   CLI11_PARSE(app, argc, argv);
 
   if (*serve_cmd) return mv::RunServe(serve);
   if (*transcribe_cmd) return mv::RunTranscribe(transcribe);
   if (*say_cmd) return mv::RunSay(say);
   if (*check_cmd) return mv::RunConfigCheck(check_path);
+  if (*client_cmd) return mv::RunClient(client);
   return 2;
 }

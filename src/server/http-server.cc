@@ -1,5 +1,9 @@
 // HTTP/1.1 over Boost.Beast with one coroutine per connection. The rest of
 // the code sees only http-types.h: Beast stays in this translation unit.
+// With TLS configured, every connection's first bytes decide: a ClientHello
+// gets a TLS handshake and HTTPS/WSS, anything else plain HTTP/WS, so local
+// tools keep working on the same port. The session code is one template
+// over the two stream types.
 #include "server/http-server.h"
 
 #include <spdlog/spdlog.h>
@@ -7,8 +11,11 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 #include <condition_variable>
 #include <deque>
@@ -26,7 +33,9 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using asio::awaitable;
 using asio::use_awaitable;
 using namespace asio::experimental::awaitable_operators;
@@ -51,7 +60,9 @@ class QueueResponder final : public Responder {
       queue_->Push(ResponseEvent::Full(
           HttpResponse::Error(500, "internal_error", "no_response", "handler gave no response")));
   }
-  void Send(HttpResponse response) override { queue_->Push(ResponseEvent::Full(std::move(response))); }
+  void Send(HttpResponse response) override {
+    queue_->Push(ResponseEvent::Full(std::move(response)));
+  }
   void StartStream(int status, std::string content_type,
                    std::vector<std::pair<std::string, std::string>> headers) override {
     queue_->Push(ResponseEvent::Head(status, std::move(content_type), std::move(headers)));
@@ -69,17 +80,44 @@ class QueueResponder final : public Responder {
 };
 
 HttpResponse ErrorFor(int status, std::string_view code, std::string_view message) {
-  const char* type = status == 413 ? "too_large"
+  const char* type = status == 413   ? "too_large"
                      : status == 404 ? "not_found"
                      : status == 405 ? "method_not_allowed"
                                      : "invalid_request_error";
   return HttpResponse::Error(status, type, code, message);
 }
 
+// The TCP layer of either stream type: timeouts and closing live there.
+template <class Stream>
+beast::tcp_stream& Tcp(Stream& stream) {
+  return beast::get_lowest_layer(stream);
+}
+
+std::unique_ptr<ssl::context> MakeTlsContext(const HttpServerOptions& o) {
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::single_dh_use |
+                   ssl::context::no_sslv2 | ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                   ssl::context::no_tlsv1_1);
+  boost::system::error_code ec;
+  ctx->use_certificate_chain(asio::buffer(o.tls_cert_pem), ec);
+  if (ec)
+    throw Error(ErrorKind::kInvalidInput, "bad_tls_file",
+                "server.tls.cert: unusable certificate: " + ec.message());
+  ctx->use_private_key(asio::buffer(o.tls_key_pem), ssl::context::pem, ec);
+  if (ec)
+    throw Error(ErrorKind::kInvalidInput, "bad_tls_file",
+                "server.tls.key: unusable private key: " + ec.message());
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+    throw Error(ErrorKind::kInvalidInput, "bad_tls_file",
+                "server.tls.key does not belong to the certificate in server.tls.cert");
+  return ctx;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
   HttpServerOptions options;
+  std::unique_ptr<ssl::context> tls;  // set in Start() when options carry a TLS pair
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::vector<RouteEntry> routes;
@@ -113,7 +151,7 @@ struct HttpServer::Impl {
       }
       socket.set_option(tcp::no_delay(true), ec);
       auto strand = asio::make_strand(ioc);
-      asio::co_spawn(strand, Session(beast::tcp_stream(std::move(socket))), asio::detached);
+      asio::co_spawn(strand, Connection(beast::tcp_stream(std::move(socket))), asio::detached);
     }
   }
 
@@ -139,8 +177,9 @@ struct HttpServer::Impl {
     return req;
   }
 
-  static awaitable<bool> WriteFull(beast::tcp_stream& stream, const HttpResponse& r,
-                                   bool keep_alive, int idle_timeout_s) {
+  template <class Stream>
+  static awaitable<bool> WriteFull(Stream& stream, const HttpResponse& r, bool keep_alive,
+                                   int idle_timeout_s) {
     http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
     res.set(http::field::server, "mirrorvox");
     res.set(http::field::content_type, r.content_type);
@@ -149,15 +188,15 @@ struct HttpServer::Impl {
     res.keep_alive(keep_alive);
     res.body() = r.body;
     res.prepare_payload();
-    stream.expires_after(std::chrono::seconds(idle_timeout_s));
+    Tcp(stream).expires_after(std::chrono::seconds(idle_timeout_s));
     auto [ec, n] = co_await http::async_write(stream, res, kNoThrow);
-    stream.expires_never();
+    Tcp(stream).expires_never();
     co_return !ec;
   }
 
   // Drains the handler's events to the socket until the response is complete.
-  awaitable<bool> Respond(beast::tcp_stream& stream, std::shared_ptr<ResponseQueue> queue,
-                          bool keep_alive) {
+  template <class Stream>
+  awaitable<bool> Respond(Stream& stream, std::shared_ptr<ResponseQueue> queue, bool keep_alive) {
     bool streaming = false;
     for (;;) {
       auto events = co_await queue->Next();
@@ -170,8 +209,7 @@ struct HttpServer::Impl {
             }
             co_return co_await WriteFull(stream, ev.response, keep_alive, options.idle_timeout_s);
           case ResponseEvent::kHead: {
-            http::response<http::empty_body> res{static_cast<http::status>(ev.response.status),
-                                                 11};
+            http::response<http::empty_body> res{static_cast<http::status>(ev.response.status), 11};
             res.set(http::field::server, "mirrorvox");
             res.set(http::field::content_type, ev.response.content_type);
             res.set(http::field::cache_control, "no-cache");
@@ -181,26 +219,26 @@ struct HttpServer::Impl {
             res.keep_alive(keep_alive);
             res.chunked(true);
             http::response_serializer<http::empty_body> sr{res};
-            stream.expires_after(std::chrono::seconds(options.idle_timeout_s));
+            Tcp(stream).expires_after(std::chrono::seconds(options.idle_timeout_s));
             auto [ec, n] = co_await http::async_write_header(stream, sr, kNoThrow);
-            stream.expires_never();
+            Tcp(stream).expires_never();
             if (ec) co_return false;
             streaming = true;
             break;
           }
           case ResponseEvent::kChunk: {
-            stream.expires_after(std::chrono::seconds(options.idle_timeout_s));
+            Tcp(stream).expires_after(std::chrono::seconds(options.idle_timeout_s));
             auto [ec, n] = co_await asio::async_write(
                 stream, http::make_chunk(asio::buffer(ev.data)), kNoThrow);
-            stream.expires_never();
+            Tcp(stream).expires_never();
             queue->Written(ev.data.size());
             if (ec) co_return false;
             break;
           }
           case ResponseEvent::kEnd: {
-            stream.expires_after(std::chrono::seconds(options.idle_timeout_s));
+            Tcp(stream).expires_after(std::chrono::seconds(options.idle_timeout_s));
             auto [ec, n] = co_await asio::async_write(stream, http::make_chunk_last(), kNoThrow);
-            stream.expires_never();
+            Tcp(stream).expires_never();
             co_return !ec;
           }
         }
@@ -210,10 +248,13 @@ struct HttpServer::Impl {
 
   // Reads while a response is being produced: EOF or an error means the
   // client left, so the handler's work is cancelled. Pipelined bytes are kept.
-  static awaitable<void> WatchDisconnect(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  // The read timer stays off: expires_after() in Respond() only arms the
+  // write side while this read is pending.
+  template <class Stream>
+  static awaitable<void> WatchDisconnect(Stream& stream, beast::flat_buffer& buffer,
                                          std::shared_ptr<ResponseQueue> queue) {
     for (;;) {
-      auto [ec, n] = co_await stream.socket().async_read_some(buffer.prepare(4096), kNoThrow);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kNoThrow);
       if (ec == asio::error::operation_aborted) co_return;  // response finished first
       if (ec) {
         // A finished response needs nobody to wait for: EOF then is only a
@@ -233,7 +274,8 @@ struct HttpServer::Impl {
     }
   }
 
-  awaitable<void> Session(beast::tcp_stream stream) {
+  // Plain or TLS by the first bytes (when TLS is configured), then Session().
+  awaitable<void> Connection(beast::tcp_stream stream) {
     beast::flat_buffer buffer;
     std::string remote;
     {
@@ -241,14 +283,61 @@ struct HttpServer::Impl {
       auto ep = stream.socket().remote_endpoint(ec);
       if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
     }
+    if (!tls) {
+      if (co_await Session(stream, buffer, remote)) Close(stream);
+      co_return;
+    }
+    stream.expires_after(std::chrono::seconds(options.idle_timeout_s));
+    auto [dec, is_tls] = co_await beast::async_detect_ssl(stream, buffer, kNoThrow);
+    stream.expires_never();
+    if (dec) {
+      Close(stream);
+      co_return;
+    }
+    if (!is_tls) {
+      if (co_await Session(stream, buffer, remote)) Close(stream);
+      co_return;
+    }
+    TlsStream tls_stream(std::move(stream), *tls);
+    Tcp(tls_stream).expires_after(std::chrono::seconds(options.idle_timeout_s));
+    auto [hec, used] =
+        co_await tls_stream.async_handshake(ssl::stream_base::server, buffer.data(), kNoThrow);
+    Tcp(tls_stream).expires_never();
+    if (hec) {  // garbage, an old protocol version, or a client that distrusts the certificate
+      spdlog::info("TLS handshake from {} failed: {}", remote, hec.message());
+      Close(tls_stream);
+      co_return;
+    }
+    buffer.consume(used);
+    if (!co_await Session(tls_stream, buffer, remote)) co_return;  // a WebSocket took it
+    // close_notify, so the client can tell a complete last response from a
+    // cut one; a peer that never answers it costs at most two seconds.
+    Tcp(tls_stream).expires_after(std::chrono::seconds(2));
+    co_await tls_stream.async_shutdown(kNoThrow);
+    Close(tls_stream);
+  }
+
+  template <class Stream>
+  static void Close(Stream& stream) {
+    boost::system::error_code ec;
+    Tcp(stream).socket().shutdown(tcp::socket::shutdown_both, ec);
+    Tcp(stream).socket().close(ec);
+  }
+
+  // HTTP requests until the connection ends. False when a WebSocket took
+  // the stream over (it is moved-from then); true when the caller closes it.
+  template <class Stream>
+  awaitable<bool> Session(Stream& stream, beast::flat_buffer& buffer, const std::string& remote) {
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.max_body_bytes);
       parser.header_limit(64 * 1024);
-      stream.expires_after(std::chrono::seconds(options.idle_timeout_s));
+      Tcp(stream).expires_after(std::chrono::seconds(options.idle_timeout_s));
       auto [ec, n] = co_await http::async_read(stream, buffer, parser, kNoThrow);
-      stream.expires_never();
-      if (ec == http::error::end_of_stream || ec == asio::error::eof) break;
+      Tcp(stream).expires_never();
+      if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+          ec == ssl::error::stream_truncated)
+        break;
       if (ec == http::error::body_limit || ec == http::error::buffer_overflow ||
           ec == http::error::header_limit) {
         co_await WriteFull(stream,
@@ -261,8 +350,9 @@ struct HttpServer::Impl {
       if (ec) {
         if (ec != beast::error::timeout && ec != asio::error::connection_reset &&
             ec != http::error::partial_message && ec != asio::error::operation_aborted)
-          co_await WriteFull(stream, ErrorFor(400, "bad_request", "malformed HTTP request: " + ec.message()),
-                             false, options.idle_timeout_s);
+          co_await WriteFull(
+              stream, ErrorFor(400, "bad_request", "malformed HTTP request: " + ec.message()),
+              false, options.idle_timeout_s);
         break;
       }
       auto msg = parser.release();
@@ -278,7 +368,7 @@ struct HttpServer::Impl {
           ws && WebSocketRoutes::IsUpgrade(msg)) {  // the connection is the WebSocket's now
         co_await websockets.Serve(std::move(stream), std::move(msg), std::move(req), *ws,
                                   options.max_body_bytes);
-        co_return;
+        co_return false;
       }
       if (req->method == "OPTIONS") {  // CORS preflight for browser clients on other origins
         HttpResponse r;
@@ -306,27 +396,26 @@ struct HttpServer::Impl {
         try {
           route->handler(req, responder);
         } catch (const Error& e) {
-          responder->Send(HttpResponse::Error(e.HttpStatus(), Error::KindName(e.kind()), e.code(),
-                                              e.what()));
+          responder->Send(
+              HttpResponse::Error(e.HttpStatus(), Error::KindName(e.kind()), e.code(), e.what()));
         } catch (const std::exception& e) {
           spdlog::error("{} {}: {}", req->method, req->path, e.what());
           responder->Send(HttpResponse::Error(500, "internal_error", "exception", e.what()));
         }
       }
-      auto result = co_await (Respond(stream, queue, keep_alive) ||
-                              WatchDisconnect(stream, buffer, queue));
+      auto result =
+          co_await (Respond(stream, queue, keep_alive) || WatchDisconnect(stream, buffer, queue));
       bool ok = result.index() == 0 && std::get<0>(result);
       // Respond() wins unless the client left; then the result is moot.
       if (queue->handler_cancelled()) ok = false;
       if (!ok || !keep_alive) break;
     }
-    boost::system::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream.socket().close(ec);
+    co_return true;
   }
 };
 
-HttpServer::HttpServer(HttpServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+HttpServer::HttpServer(HttpServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -344,6 +433,8 @@ void HttpServer::RouteWebSocket(const std::string& path, WebSocketHandler handle
 }
 
 void HttpServer::Start() {
+  if (!impl_->options.tls_cert_pem.empty() || !impl_->options.tls_key_pem.empty())
+    impl_->tls = MakeTlsContext(impl_->options);
   boost::system::error_code ec;
   auto address = asio::ip::make_address(impl_->options.host, ec);
   if (ec)
@@ -367,6 +458,8 @@ void HttpServer::Start() {
 
 int HttpServer::port() const { return impl_->bound_port; }
 
+bool HttpServer::tls() const { return impl_->tls != nullptr; }
+
 void HttpServer::Stop() {
   if (impl_->stopped.exchange(true)) return;
   impl_->websockets.CloseAll();  // wakes handler threads; nothing is posted after this
@@ -376,9 +469,7 @@ void HttpServer::Stop() {
   // No I/O thread runs now: safe to close here, and new connections are refused.
   boost::system::error_code ec;
   impl_->acceptor.close(ec);
-  {
-    std::lock_guard lock(impl_->stop_mutex);
-  }
+  { std::lock_guard lock(impl_->stop_mutex); }
   impl_->stop_cv.notify_all();
 }
 

@@ -22,6 +22,11 @@ struct HttpServerOptions {
   int io_threads = 1;
   std::size_t max_body_bytes = 40u << 20;
   int idle_timeout_s = 60;
+  // PEM text (see tls-credentials.h). When set, each connection is detected
+  // by its first bytes: a TLS ClientHello gets HTTPS/WSS, anything else
+  // plain HTTP/WS, on the same port.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
 };
 
 class HttpServer {
@@ -37,9 +42,11 @@ class HttpServer {
   // A WebSocket endpoint at an exact path; register before Start(). Upgrade
   // requests there go to `handler`; other requests take the HTTP routes.
   void RouteWebSocket(const std::string& path, WebSocketHandler handler);
-  // Binds and starts the I/O threads; throws mv::Error if the port is taken.
+  // Binds and starts the I/O threads; throws mv::Error if the port is taken
+  // (or the TLS pair is unusable).
   void Start();
   int port() const;
+  bool tls() const;
   // Stops accepting, closes connections, joins threads. Idempotent.
   void Stop();
   // Blocks until Stop() is called (from a signal handler thread, say).

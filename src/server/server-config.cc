@@ -1,5 +1,6 @@
 #include "server/server-config.h"
 
+#include <cstdlib>
 #include <sstream>
 
 #include "common/config-check.h"
@@ -21,7 +22,7 @@ void ServerConfig::Validate() const {
   CheckConfigRange("server.compute_threads", compute_threads, 0, 1024);
   if (max_body_bytes < 1024 || max_body_bytes > (std::size_t{4} << 30)) {
     ConfigInvalid("server.max_body_bytes: must be between 1KiB and 4GiB, got " +
-            std::to_string(max_body_bytes));
+                  std::to_string(max_body_bytes));
   }
   CheckConfigRange("server.idle_timeout_s", idle_timeout_s, 1, 86400);
   if (!tls_self_signed && tls_cert.empty() != tls_key.empty()) {
@@ -29,6 +30,26 @@ void ServerConfig::Validate() const {
                   " is missing: give both server.tls.cert and server.tls.key (PEM files), or "
                   "set server.tls.self_signed: true");
   }
+}
+
+namespace {
+
+std::string DefaultTlsDir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/mirrorvox/tls";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.local/share/mirrorvox/tls";
+  return "mirrorvox-tls";
+}
+
+}  // namespace
+
+std::string ServerConfig::ResolvedTlsCert() const {
+  return tls_cert.empty() ? DefaultTlsDir() + "/cert.pem" : tls_cert;
+}
+
+std::string ServerConfig::ResolvedTlsKey() const {
+  return tls_key.empty() ? DefaultTlsDir() + "/key.pem" : tls_key;
 }
 
 std::string ServerConfig::ToString() const {

@@ -15,14 +15,18 @@ struct ServerConfig {
   std::size_t max_body_bytes = 40u << 20;
   // A client that sends nothing for this long is dropped.
   int idle_timeout_s = 60;
-  // HTTPS/WSS on `port` when both are set (PEM files). With tls_self_signed
-  // a missing pair is generated there on first start ("" = files named
-  // mirrorvox-cert.pem / mirrorvox-key.pem in the working directory).
+  // HTTPS/WSS on `port` (plain HTTP/WS stays on too) when both are set (PEM
+  // files). With tls_self_signed a missing pair is generated there on first
+  // start and reused later ("" = $XDG_DATA_HOME/mirrorvox/tls/cert.pem and
+  // key.pem, i.e. ~/.local/share/mirrorvox/tls/).
   std::string tls_cert;
   std::string tls_key;
   bool tls_self_signed = false;
 
   bool TlsEnabled() const { return tls_self_signed || (!tls_cert.empty() && !tls_key.empty()); }
+  // tls_cert / tls_key, or their defaults when empty.
+  std::string ResolvedTlsCert() const;
+  std::string ResolvedTlsKey() const;
 
   void Validate() const;
   std::string ToString() const;

@@ -10,6 +10,7 @@
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>  // teardown of a WebSocket over TLS
 #include <boost/beast/websocket.hpp>
 #include <condition_variable>
 #include <deque>
@@ -24,7 +25,6 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using namespace asio::experimental::awaitable_operators;
 using asio::awaitable;
-using Ws = websocket::stream<beast::tcp_stream>;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
@@ -149,6 +149,7 @@ class WebSocketSessionImpl final : public WebSocketSession,
     }
   }
 
+  template <class Ws>
   awaitable<void> ReadLoop(Ws& ws, asio::steady_timer& wake) {
     for (;;) {
       beast::flat_buffer buffer;
@@ -172,6 +173,7 @@ class WebSocketSessionImpl final : public WebSocketSession,
     }
   }
 
+  template <class Ws>
   awaitable<void> WriteLoop(Ws& ws, asio::steady_timer& wake) {
     for (;;) {
       std::optional<WebSocketMessage> next;
@@ -326,12 +328,44 @@ awaitable<void> WebSocketRoutes::Serve(beast::tcp_stream stream,
                                        std::shared_ptr<HttpRequest> info,
                                        const WebSocketHandler& handler,
                                        std::size_t max_message_bytes) {
-  Ws ws(std::move(stream));
+  return ServeOn(std::move(stream), std::move(request), std::move(info), handler,
+                 max_message_bytes);
+}
+
+awaitable<void> WebSocketRoutes::Serve(beast::ssl_stream<beast::tcp_stream> stream,
+                                       beast::http::request<beast::http::string_body> request,
+                                       std::shared_ptr<HttpRequest> info,
+                                       const WebSocketHandler& handler,
+                                       std::size_t max_message_bytes) {
+  return ServeOn(std::move(stream), std::move(request), std::move(info), handler,
+                 max_message_bytes);
+}
+
+template <class Stream>
+awaitable<void> WebSocketRoutes::ServeOn(Stream stream,
+                                         beast::http::request<beast::http::string_body> request,
+                                         std::shared_ptr<HttpRequest> info,
+                                         const WebSocketHandler& handler,
+                                         std::size_t max_message_bytes) {
+  websocket::stream<Stream> ws(std::move(stream));
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.handshake_timeout = std::chrono::seconds(10);  // opening and closing
   ws.set_option(timeouts);
-  ws.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(beast::http::field::server, "mirrorvox"); }));
+  // Browsers drop a connection whose offered subprotocols go unanswered:
+  // answer "realtime" when offered (OpenAI Realtime clients), else the first.
+  std::string subprotocol;
+  for (std::string_view rest = request[beast::http::field::sec_websocket_protocol];
+       !rest.empty();) {
+    std::string_view item = rest.substr(0, rest.find(','));
+    rest.remove_prefix(std::min(rest.size(), item.size() + 1));
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (subprotocol.empty() || item == "realtime") subprotocol = item;
+  }
+  ws.set_option(websocket::stream_base::decorator([subprotocol](websocket::response_type& res) {
+    res.set(beast::http::field::server, "mirrorvox");
+    if (!subprotocol.empty()) res.set(beast::http::field::sec_websocket_protocol, subprotocol);
+  }));
   ws.read_message_max(max_message_bytes);
   ws.auto_fragment(false);
   auto [ec] = co_await ws.async_accept(request, kNoThrow);

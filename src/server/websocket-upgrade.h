@@ -8,6 +8,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,12 @@ class WebSocketRoutes {
       boost::beast::http::request<boost::beast::http::string_body> request,
       std::shared_ptr<HttpRequest> info, const WebSocketHandler& handler,
       std::size_t max_message_bytes);
+  // The same over TLS (wss://), after the handshake.
+  boost::asio::awaitable<void> Serve(
+      boost::beast::ssl_stream<boost::beast::tcp_stream> stream,
+      boost::beast::http::request<boost::beast::http::string_body> request,
+      std::shared_ptr<HttpRequest> info, const WebSocketHandler& handler,
+      std::size_t max_message_bytes);
 
   // Server stop, before the I/O threads stop: ends every live session, so no
   // handler thread waits on it and nothing more is posted to the I/O context.
@@ -44,6 +51,11 @@ class WebSocketRoutes {
 
  private:
   void Track(const std::shared_ptr<WebSocketSessionImpl>& session);
+  template <class Stream>
+  boost::asio::awaitable<void> ServeOn(
+      Stream stream, boost::beast::http::request<boost::beast::http::string_body> request,
+      std::shared_ptr<HttpRequest> info, const WebSocketHandler& handler,
+      std::size_t max_message_bytes);
 
   std::vector<std::pair<std::string, WebSocketHandler>> routes_;  // fixed after Start()
   std::mutex mutex_;                                              // guards live_ and closed_

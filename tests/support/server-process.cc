@@ -101,7 +101,7 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args,
   std::vector<std::string> argv = {MV_BINARY, "serve", "--host", "127.0.0.1", "--port", "0"};
   argv.insert(argv.end(), args.begin(), args.end());
   pid_ = Spawn(argv, env, dir + "/server.out", log_path_);
-  static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
+  static const std::regex kListening(R"(listening on https?://[^:]+:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(startup_timeout_s);
   while (std::chrono::steady_clock::now() < deadline && Alive()) {
     std::smatch m;

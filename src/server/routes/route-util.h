@@ -27,5 +27,9 @@ void RegisterHealthRoutes(HttpServer& server, ServerContext& ctx);
 void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx);
 void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx);
 void RegisterVoiceRoutes(HttpServer& server, ServerContext& ctx);
+void RegisterRealtimeRoutes(HttpServer& server, ServerContext& ctx);
+// Last: its /v1/* fallback answers unknown /v1 paths in OpenAI's error shape.
+void RegisterOpenAiRoutes(HttpServer& server, ServerContext& ctx);
+void RegisterWebRoutes(HttpServer& server, ServerContext& ctx);
 
 }  // namespace mv

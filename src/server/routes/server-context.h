@@ -29,6 +29,8 @@ struct ServerContext {
   // more threads than cores); null = they share `compute`. Before compute:
   // compute jobs start turns that post here.
   std::unique_ptr<ThreadPool> tts_pool;
+  // Remote ASR calls of realtime sessions (network waits); null = compute.
+  std::unique_ptr<ThreadPool> asr_pool;
   // Last: destroyed first, so queued jobs finish while the engines still exist.
   std::unique_ptr<ThreadPool> compute;
 

@@ -9,6 +9,15 @@ import { join } from 'node:path';
 export const MIRRORVOX_BIN = process.env.MIRRORVOX_BIN || 'mirrorvox';
 export const FAKE_LLM_BIN = process.env.MIRRORVOX_FAKE_LLM || 'mirrorvox-fake-llm';
 
+// ctest's MIRRORVOX_BIN/FAKE_LLM/TEST_OUT are for us, not config overrides:
+// the binary rejects unknown MIRRORVOX_* variables.
+const TEST_VARS = ['MIRRORVOX_BIN', 'MIRRORVOX_FAKE_LLM', 'MIRRORVOX_TEST_OUT'];
+function childEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  for (const name of TEST_VARS) delete env[name];
+  return env;
+}
+
 export function tempDir(prefix = 'mvjs-') {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -18,7 +27,7 @@ export function tempDir(prefix = 'mvjs-') {
 function startListening(argv, env, timeoutMs, name) {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), {
-      env: { ...process.env, ...env },
+      env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -92,6 +101,9 @@ export async function startMirrorvox({ yaml = '', env = {}, args = [], timeoutMs
 
 // A WAV of `text` spoken by flite (`mirrorvox say`), for test questions.
 export function sayWav(text, path, voice = 'rms') {
-  execFileSync(MIRRORVOX_BIN, ['say', text, '--voice', voice, '-o', path], { stdio: 'pipe' });
+  execFileSync(MIRRORVOX_BIN, ['say', text, '--voice', voice, '-o', path], {
+    stdio: 'pipe',
+    env: childEnv(),
+  });
   return path;
 }
