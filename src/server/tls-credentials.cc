@@ -17,21 +17,13 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "server/openssl-ptr.h"
 #include "server/tls-self-signed.h"
 
 namespace mv {
 namespace {
 
-template <auto Free>
-struct Deleter {
-  template <class T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using CertPtr = std::unique_ptr<X509, Deleter<X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
+using namespace openssl;
 
 [[noreturn]] void Bad(const std::string& message) {
   ERR_clear_error();

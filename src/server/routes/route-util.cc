@@ -21,14 +21,14 @@ HttpResponse ErrorResponseFromCurrentException() {
 }
 
 void RunOnCompute(ServerContext& ctx, std::shared_ptr<Responder> responder,
-                  std::function<HttpResponse(const CancelToken&)> job) {
-  ctx.compute->Post([responder = std::move(responder), job = std::move(job)] {
+                  std::function<HttpResponse(const CancelToken&)> job, HttpResponse (*on_error)()) {
+  ctx.compute->Post([responder = std::move(responder), job = std::move(job), on_error] {
     if (responder->cancel().IsCancelled()) return;  // the client left while queued
     HttpResponse response;
     try {
       response = job(responder->cancel());
     } catch (...) {
-      response = ErrorResponseFromCurrentException();
+      response = on_error();
     }
     responder->Send(std::move(response));
   });

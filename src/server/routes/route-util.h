@@ -13,12 +13,14 @@ namespace mv {
 
 class HttpServer;
 
-// Runs `job` on the compute pool and sends what it returns.
-void RunOnCompute(ServerContext& ctx, std::shared_ptr<Responder> responder,
-                  std::function<HttpResponse(const CancelToken&)> job);
-
 // Maps the current exception (call inside catch) to our JSON error shape.
 HttpResponse ErrorResponseFromCurrentException();
+
+// Runs `job` on the compute pool and sends what it returns; a throw is
+// answered by `on_error` (called inside the catch: the API family's shape).
+void RunOnCompute(ServerContext& ctx, std::shared_ptr<Responder> responder,
+                  std::function<HttpResponse(const CancelToken&)> job,
+                  HttpResponse (*on_error)() = ErrorResponseFromCurrentException);
 
 // Parses a JSON object body or throws mv::Error kInvalidInput "bad_json".
 std::string RequireJsonObjectField(const std::string& body, const std::string& field);

@@ -6,6 +6,8 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "server/routes/route-util.h"
+
 namespace mv {
 namespace {
 
@@ -69,16 +71,7 @@ HttpHandler OpenAiRoute(HttpHandler handler) {
 
 void RunOpenAiJob(ServerContext& ctx, std::shared_ptr<Responder> responder,
                   std::function<HttpResponse(const CancelToken&)> job) {
-  ctx.compute->Post([responder = std::move(responder), job = std::move(job)] {
-    if (responder->cancel().IsCancelled()) return;  // the client left while queued
-    HttpResponse response;
-    try {
-      response = job(responder->cancel());
-    } catch (...) {
-      response = OpenAiErrorFromCurrentException();
-    }
-    responder->Send(std::move(response));
-  });
+  RunOnCompute(ctx, std::move(responder), std::move(job), OpenAiErrorFromCurrentException);
 }
 
 std::vector<std::string> OfferedModelIds(const ServerContext& ctx) {
