@@ -187,8 +187,10 @@ void RealtimeSession::FinishResponseLocked(Response& r, const std::string& statu
   r.timing->Mark(Stage::kDone);
   const std::string item_status = status == "completed" ? "completed" : "incomplete";
   const json part = {{"type", "audio"}, {"transcript", r.transcript}};
+  // Item content is typed "output_audio" in the GA schema, "audio" in beta.
+  const json content = {{"type", beta_ ? "audio" : "output_audio"}, {"transcript", r.transcript}};
   const json item = {{"id", r.item_id},     {"object", "realtime.item"}, {"type", "message"},
-                     {"role", "assistant"}, {"status", item_status},     {"content", {part}}};
+                     {"role", "assistant"}, {"status", item_status},     {"content", {content}}};
   const json where = {
       {"response_id", r.id}, {"item_id", r.item_id}, {"output_index", 0}, {"content_index", 0}};
   json e = where;

@@ -169,6 +169,7 @@ TEST_F(RealtimeSessionTest, ServerVadTurnFollowsTheEventSequence) {
   const json r = At(done);
   EXPECT_EQ(r["response"]["status"], "completed");
   EXPECT_EQ(r["response"]["output"][0]["content"][0]["transcript"], transcript);
+  EXPECT_EQ(r["response"]["output"][0]["content"][0]["type"], "output_audio");  // GA schema
   for (const char* key : {"asr_ms", "llm_first_token_ms", "first_segment_ms", "first_audio_ms",
                           "done_ms", "asr_audio_ms"})
     EXPECT_TRUE(r["timing"].contains(key)) << key << " " << r["timing"].dump();
@@ -501,6 +502,10 @@ TEST_F(RealtimeSessionTest, CloseStopsTheAnswerInProgress) {
   Open();
   SendEvent({{"type", "response.create"}});
   ASSERT_GE(log_.WaitForType("response.created"), 0);
+  // Close once the LLM is streaming (response.created comes before the call).
+  for (int i = 0; i < 400 && llm_.calls().empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(llm_.calls().size(), 1u);
   session_->Close();
   llm_.JoinAll();
   EXPECT_EQ(llm_.cancelled(), 1);
