@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "net/multipart-writer.h"
+
 namespace mv {
 namespace {
 
@@ -76,6 +78,28 @@ Error AsrRemote::HttpStatusError(const std::string& what, int status, const std:
     default:
       return Error(ErrorKind::kUpstream, "upstream_status", text);
   }
+}
+
+std::string AsrRemote::PostFormForText(const std::string& url, MultipartWriter& form,
+                                       std::vector<std::pair<std::string, std::string>> headers,
+                                       const std::string& who, const CancelToken& cancel) const {
+  ClientRequest request = Post(url);
+  request.headers = std::move(headers);
+  request.headers.emplace_back("Content-Type", form.content_type());
+  request.body = form.Finish();
+  ClientResponse response = HttpClient::Shared().Fetch(request, cancel);
+  if (response.status != 200) throw HttpStatusError(who, response.status, response.body);
+  auto j = nlohmann::json::parse(response.body, nullptr, false);
+  if (!j.is_object() || !j.contains("text") || !j["text"].is_string())
+    throw Error(ErrorKind::kUpstream, "bad_response",
+                who + " answered without a \"text\" string: " + response.body.substr(0, 200));
+  return j["text"].get<std::string>();
+}
+
+std::string AsrRemote::WithPath(const std::string& endpoint, std::string_view path) {
+  std::string url = endpoint;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url.ends_with(path) ? url : url + std::string(path);
 }
 
 AsrRemote::AsrRemote(const AsrConfig& config, std::string health_path)

@@ -8,6 +8,9 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "asr/asr.h"
 #include "common/error.h"
@@ -15,6 +18,8 @@
 #include "net/remote-pool.h"
 
 namespace mv {
+
+class MultipartWriter;
 
 class AsrRemote : public Asr {
  public:
@@ -45,6 +50,13 @@ class AsrRemote : public Asr {
   // request's fault: no failover, no cool-down), 408 kTimeout, others
   // kUpstream. The message quotes the server's own ({"error": ...}, ...).
   static Error HttpStatusError(const std::string& what, int status, const std::string& body);
+  // POSTs `form` (+ `headers`) and returns the "text" of the JSON answer, the
+  // shape both OpenAI and whisper.cpp use; `who` names the server in errors.
+  std::string PostFormForText(const std::string& url, MultipartWriter& form,
+                              std::vector<std::pair<std::string, std::string>> headers,
+                              const std::string& who, const CancelToken& cancel) const;
+  // `endpoint` with `path` appended unless it already ends with it.
+  static std::string WithPath(const std::string& endpoint, std::string_view path);
 
   const AsrConfig config_;
 

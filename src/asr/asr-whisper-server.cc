@@ -1,6 +1,5 @@
 #include "asr/asr-whisper-server.h"
 
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "audio/audio-encoder.h"
@@ -21,9 +20,7 @@ AsrWhisperServer::AsrWhisperServer(const AsrConfig& config)
 }
 
 std::string AsrWhisperServer::RequestUrl(const std::string& endpoint) {
-  std::string url = endpoint;
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url.ends_with(kPath) ? url : url + std::string(kPath);
+  return WithPath(endpoint, kPath);
 }
 
 std::string AsrWhisperServer::Attempt(const std::string& url, const AudioBuffer& audio,
@@ -36,17 +33,9 @@ std::string AsrWhisperServer::Attempt(const std::string& url, const AudioBuffer&
   form.AddField("temperature", temperature.str());
   form.AddField("response_format", "json");
 
-  ClientRequest request = Post(RequestUrl(url));
-  request.headers.emplace_back("Content-Type", form.content_type());
-  request.body = form.Finish();
-  const std::string who = "whisper-server at " + MaskUrlCredentials(request.url);
-  ClientResponse response = HttpClient::Shared().Fetch(request, cancel);
-  if (response.status != 200) throw HttpStatusError(who, response.status, response.body);
-  auto j = nlohmann::json::parse(response.body, nullptr, false);
-  if (!j.is_object() || !j.contains("text") || !j["text"].is_string())
-    throw Error(ErrorKind::kUpstream, "bad_response",
-                who + " answered without a \"text\" string: " + response.body.substr(0, 200));
-  return j["text"].get<std::string>();
+  const std::string target = RequestUrl(url);
+  return PostFormForText(target, form, {}, "whisper-server at " + MaskUrlCredentials(target),
+                         cancel);
 }
 
 }  // namespace mv

@@ -164,4 +164,14 @@ std::string ToPcm16(const float* samples, std::size_t n) {
   return out;
 }
 
+std::vector<float> FromPcm16(std::string_view bytes) {
+  std::vector<float> out(bytes.size() / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto lo = static_cast<std::uint8_t>(bytes[2 * i]);
+    const auto hi = static_cast<std::uint8_t>(bytes[2 * i + 1]);
+    out[i] = static_cast<std::int16_t>(static_cast<std::uint16_t>(lo | (hi << 8))) / 32768.0f;
+  }
+  return out;
+}
+
 }  // namespace mv

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "audio/audio-buffer.h"
 
@@ -58,5 +59,7 @@ std::string EncodeAudio(const AudioBuffer& audio, AudioFormat format);
 std::string WavStreamHeader(int sample_rate);
 // Raw s16le, clamped to [-1, 1].
 std::string ToPcm16(const float* samples, std::size_t n);
+// The reverse: s16le bytes -> samples in [-1, 1); a trailing odd byte is ignored.
+std::vector<float> FromPcm16(std::string_view bytes);
 
 }  // namespace mv

@@ -12,11 +12,9 @@
 #include <memory>
 #include <vector>
 
-namespace RubberBand {
-class RubberBandStretcher;
-}
-
 namespace mv {
+
+class RubberBandStream;
 
 class TimeStretcher {
  public:
@@ -34,18 +32,10 @@ class TimeStretcher {
   std::vector<float> Flush();
 
   // True when speed is 1 and audio passes unchanged.
-  bool passthrough() const { return stretcher_ == nullptr; }
+  bool passthrough() const { return stream_ == nullptr; }
 
  private:
-  void Retrieve(std::vector<float>& out);
-  std::size_t Expected() const;  // output length owed for consumed_ so far
-
-  double speed_;
-  std::unique_ptr<RubberBand::RubberBandStretcher> stretcher_;
-  std::size_t delay_to_drop_ = 0;  // output start delay not yet discarded
-  std::size_t consumed_ = 0;       // input samples taken
-  std::size_t emitted_ = 0;        // output samples returned
-  std::vector<float> scratch_;
+  std::unique_ptr<RubberBandStream> stream_;  // null = speed 1
 };
 
 }  // namespace mv

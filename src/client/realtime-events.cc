@@ -54,14 +54,7 @@ std::vector<float> DecodeAudioDelta(const std::string& base64) {
   }
   if (bytes.size() % 2 != 0)
     throw Error(ErrorKind::kInvalidInput, "invalid_audio", "audio delta has an odd byte count");
-  std::vector<float> out(bytes.size() / 2);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    auto lo = static_cast<std::uint8_t>(bytes[2 * i]);
-    auto hi = static_cast<std::uint8_t>(bytes[2 * i + 1]);
-    auto v = static_cast<std::int16_t>(static_cast<std::uint16_t>(lo | (hi << 8)));
-    out[i] = static_cast<float>(v) / 32768.0f;
-  }
-  return out;
+  return FromPcm16(bytes);
 }
 
 std::string FormatLatency(const json& timing) {

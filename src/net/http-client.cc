@@ -5,8 +5,6 @@
 #include "net/http-client.h"
 
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
@@ -19,6 +17,7 @@
 #include <thread>
 
 #include "net/http-url.h"
+#include "net/tls-client.h"
 
 namespace mv {
 namespace {
@@ -88,12 +87,11 @@ struct HttpClient::Impl {
   asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
   std::vector<std::thread> threads;
 
-  mutable std::mutex mutex;        // guards ops, next_id, stopping, tls_contexts
+  mutable std::mutex mutex;        // guards ops, next_id, stopping
   std::condition_variable ops_cv;  // signalled when ops shrinks
   std::map<std::uint64_t, std::weak_ptr<Op>> ops;
   std::uint64_t next_id = 0;
   bool stopping = false;
-  std::map<std::string, std::shared_ptr<ssl::context>> tls_contexts;  // by ca_file
 
   // What the running watchdog guards; names the timeout when it fires.
   enum class Phase { kConnect, kFirstByte, kIdle };
@@ -168,27 +166,6 @@ struct HttpClient::Impl {
       return Error(kind, code, what);
     }
   };
-
-  std::shared_ptr<ssl::context> TlsContext(const std::string& ca_file) {
-    std::lock_guard lock(mutex);
-    auto& ctx = tls_contexts[ca_file];
-    if (!ctx) {
-      auto c = std::make_shared<ssl::context>(ssl::context::tls_client);
-      c->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                     ssl::context::no_sslv3);
-      boost::system::error_code ec;
-      c->set_default_verify_paths(ec);
-      if (ec) spdlog::warn("TLS: cannot load the system CA store: {}", ec.message());
-      if (!ca_file.empty()) {
-        c->load_verify_file(ca_file, ec);
-        if (ec)
-          throw Error(ErrorKind::kInvalidInput, "bad_ca_file",
-                      "cannot load CA file '" + ca_file + "': " + ec.message());
-      }
-      ctx = std::move(c);
-    }
-    return ctx;
-  }
 
   static void Complete(Op& op, std::optional<Error> error) {
     op.Disarm();
@@ -293,21 +270,6 @@ struct HttpClient::Impl {
     co_return std::nullopt;
   }
 
-  static std::string TlsFailure(Op& op, const boost::system::error_code& ec) {
-    std::string why = ec.message();
-    long verify = X509_V_OK;
-    if (op.tls) verify = SSL_get_verify_result(op.tls->native_handle());
-    if (verify != X509_V_OK) {
-      why = std::string("certificate verification failed: ") +
-            X509_verify_cert_error_string(verify) +
-            " (set verify_tls off for self-signed local servers, or give a CA file)";
-    } else if (why.find("wrong version number") != std::string::npos ||
-               why.find("packet length too long") != std::string::npos) {
-      why += " (is it a plain http:// server?)";
-    }
-    return "TLS handshake with " + op.authority + " failed: " + why;
-  }
-
   static awaitable<void> Run(std::shared_ptr<Op> self) {
     Op& op = *self;
     std::optional<Error> result;
@@ -339,24 +301,13 @@ struct HttpClient::Impl {
     op.socket.set_option(tcp::no_delay(true), ignored);
     if (!url.tls) co_return co_await Exchange(op, op.socket, url);
 
-    op.tls_context = op.impl->TlsContext(op.request.ca_file);
+    op.tls_context = ClientTlsContext(op.request.ca_file);
     op.tls.emplace(op.socket, *op.tls_context);
-    if (!url.host_is_ip()) SSL_set_tlsext_host_name(op.tls->native_handle(), url.host.c_str());
-    if (op.request.verify_tls) {
-      // OpenSSL's own name check, so a mismatch is reported as such.
-      X509_VERIFY_PARAM* param = SSL_get0_param(op.tls->native_handle());
-      if (url.host_is_ip()) {
-        X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
-      } else {
-        X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
-      }
-      op.tls->set_verify_mode(ssl::verify_peer);
-    } else {
-      op.tls->set_verify_mode(ssl::verify_none);
-    }
+    PrepareClientTls(op.tls->native_handle(), url, op.request.verify_tls);
     auto [tec] = co_await op.tls->async_handshake(ssl::stream_base::client, kNoThrow);
     if (tec || op.abort != Abort::kNone)
-      co_return op.Failure(ErrorKind::kUnavailable, "tls_failed", TlsFailure(op, tec));
+      co_return op.Failure(ErrorKind::kUnavailable, "tls_failed",
+                           DescribeTlsFailure(op.tls->native_handle(), tec, op.authority, "http"));
     co_return co_await Exchange(op, *op.tls, url);
   }
 };

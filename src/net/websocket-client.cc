@@ -6,8 +6,6 @@
 #include "net/websocket-client.h"
 
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
@@ -22,6 +20,7 @@
 #include <thread>
 
 #include "net/http-url.h"
+#include "net/tls-client.h"
 
 namespace mv {
 namespace {
@@ -50,29 +49,6 @@ asio::io_context& IoContext() {
     return shared;
   }();
   return io->ioc;
-}
-
-std::shared_ptr<ssl::context> TlsContext(const std::string& ca_file) {
-  static std::mutex mutex;                                               // guards contexts
-  static std::map<std::string, std::shared_ptr<ssl::context>> contexts;  // by ca_file
-  std::lock_guard lock(mutex);
-  auto& ctx = contexts[ca_file];
-  if (!ctx) {
-    auto c = std::make_shared<ssl::context>(ssl::context::tls_client);
-    c->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                   ssl::context::no_sslv3);
-    boost::system::error_code ec;
-    c->set_default_verify_paths(ec);
-    if (ec) spdlog::warn("TLS: cannot load the system CA store: {}", ec.message());
-    if (!ca_file.empty()) {
-      c->load_verify_file(ca_file, ec);
-      if (ec)
-        throw Error(ErrorKind::kInvalidInput, "bad_ca_file",
-                    "cannot load CA file '" + ca_file + "': " + ec.message());
-    }
-    ctx = std::move(c);
-  }
-  return ctx;
 }
 
 // ws:// and wss:// are http:// and https:// as far as connecting goes.
@@ -184,20 +160,6 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     return Error(kind, code, what);
   }
 
-  std::string TlsFailure(const boost::system::error_code& ec) const {
-    std::string why = ec.message();
-    long verify = tls ? SSL_get_verify_result(tls->next_layer().native_handle()) : X509_V_OK;
-    if (verify != X509_V_OK) {
-      why = std::string("certificate verification failed: ") +
-            X509_verify_cert_error_string(verify) +
-            " (turn TLS verification off for self-signed servers, or give a CA file)";
-    } else if (why.find("wrong version number") != std::string::npos ||
-               why.find("packet length too long") != std::string::npos) {
-      why += " (is it a plain ws:// server?)";
-    }
-    return "TLS handshake with " + authority + " failed: " + why;
-  }
-
   template <class Ws>
   awaitable<std::optional<Error>> Upgrade(Ws& ws, const HttpUrl& url) {
     auto& lowest = beast::get_lowest_layer(ws);
@@ -213,23 +175,12 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     boost::system::error_code ignored;
     lowest.socket().set_option(tcp::no_delay(true), ignored);
     if constexpr (std::is_same_v<Ws, TlsWs>) {
-      SSL* handle = ws.next_layer().native_handle();
-      if (!url.host_is_ip()) SSL_set_tlsext_host_name(handle, url.host.c_str());
-      if (options.verify_tls) {
-        // OpenSSL's own name check, so a mismatch is reported as such.
-        X509_VERIFY_PARAM* param = SSL_get0_param(handle);
-        if (url.host_is_ip()) {
-          X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
-        } else {
-          X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
-        }
-        ws.next_layer().set_verify_mode(ssl::verify_peer);
-      } else {
-        ws.next_layer().set_verify_mode(ssl::verify_none);
-      }
+      PrepareClientTls(ws.next_layer().native_handle(), url, options.verify_tls);
       auto [tec] = co_await ws.next_layer().async_handshake(ssl::stream_base::client, kNoThrow);
       if (tec || abort != Abort::kNone)
-        co_return Failure(ErrorKind::kUnavailable, "tls_failed", TlsFailure(tec));
+        co_return Failure(
+            ErrorKind::kUnavailable, "tls_failed",
+            DescribeTlsFailure(ws.next_layer().native_handle(), tec, authority, "ws"));
     }
     // The watchdog and Close() own every timeout.
     ws.set_option(websocket::stream_base::timeout{websocket::stream_base::none(),
@@ -442,7 +393,7 @@ std::unique_ptr<WebSocketClient> WebSocketClient::Connect(const std::string& url
   impl->cancel = cancel;
   impl->authority = parsed.Authority();
   if (parsed.tls) {
-    impl->tls_context = TlsContext(options.ca_file);
+    impl->tls_context = ClientTlsContext(options.ca_file);
     impl->tls = std::make_unique<TlsWs>(impl->strand, *impl->tls_context);
   } else {
     impl->plain = std::make_unique<PlainWs>(impl->strand);

@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstring>
 
+#include "audio/audio-encoder.h"
 #include "audio/resampler.h"
 #include "common/base64.h"
 #include "common/error.h"
@@ -50,12 +50,7 @@ void RealtimeSession::OnAppend(const json& event, const std::string& client_even
   if (bytes.size() % 2 != 0)
     throw Error(ErrorKind::kInvalidInput, "invalid_audio",
                 "audio: pcm16 needs an even number of bytes, got " + std::to_string(bytes.size()));
-  std::vector<float> samples(bytes.size() / 2);
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    int16_t v;
-    std::memcpy(&v, bytes.data() + 2 * i, 2);  // little-endian hosts only, as the server is
-    samples[i] = v / 32768.0f;
-  }
+  const std::vector<float> samples = FromPcm16(bytes);
   const std::vector<float> in16k = input_resampler_.Process(samples.data(), samples.size());
   ProcessInput(in16k.data(), in16k.size());
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "audio/rubberband-stream.h"
 #include "common/error.h"
 
 namespace mv {
@@ -14,7 +15,7 @@ namespace {
 
 using RubberBand::RubberBandStretcher;
 
-constexpr std::size_t kBlock = 1024;
+constexpr std::size_t kBlock = RubberBandStream::kBlock;
 
 // Below these the shift is inaudible and Rubber Band would only add latency.
 bool IsIdentity(double semitones, double formant_scale) {
@@ -58,80 +59,21 @@ VoiceShifter::VoiceShifter(int sample_rate, double semitones, double formant_sca
     : sample_rate_(sample_rate) {
   CheckArgs(sample_rate, semitones, formant_scale);
   if (IsIdentity(semitones, formant_scale)) return;
-  stretcher_ = MakeStretcher(sample_rate, semitones, formant_scale, /*realtime=*/true);
-  block_ = kBlock;
-  scratch_.resize(kBlock);
-  // Real-time mode does no delay compensation: feed the preferred pad of
-  // silence, then drop the start delay from the output, so output sample i
-  // lines up with input sample i.
-  std::vector<float> pad(stretcher_->getPreferredStartPad(), 0.0f);
-  delay_to_drop_ = stretcher_->getStartDelay();
-  for (std::size_t at = 0; at < pad.size(); at += block_) {
-    const float* channel = pad.data() + at;
-    stretcher_->process(&channel, std::min(block_, pad.size() - at), false);
-  }
+  stream_ = std::make_unique<RubberBandStream>(
+      MakeStretcher(sample_rate, semitones, formant_scale, /*realtime=*/true), /*time_ratio=*/1.0);
 }
 
 VoiceShifter::~VoiceShifter() = default;
 VoiceShifter::VoiceShifter(VoiceShifter&& other) noexcept = default;
 VoiceShifter& VoiceShifter::operator=(VoiceShifter&& other) noexcept = default;
 
-void VoiceShifter::Emit(const float* samples, std::size_t count, std::vector<float>& out) {
-  const std::size_t skip = std::min(delay_to_drop_, count);
-  delay_to_drop_ -= skip;
-  samples += skip;
-  count -= skip;
-  // Time ratio 1: never more out than in (the tail after the input is padding).
-  count = std::min(count, consumed_ - emitted_);
-  out.insert(out.end(), samples, samples + count);
-  emitted_ += count;
-}
-
-void VoiceShifter::Retrieve(std::vector<float>& out) {
-  for (;;) {
-    const int ready = stretcher_->available();
-    if (ready <= 0) return;
-    float* channel = scratch_.data();
-    const std::size_t got =
-        stretcher_->retrieve(&channel, std::min<std::size_t>(ready, scratch_.size()));
-    if (got == 0) return;
-    Emit(scratch_.data(), got, out);
-  }
-}
-
 std::vector<float> VoiceShifter::Process(const float* samples, std::size_t count) {
-  if (!stretcher_) return std::vector<float>(samples, samples + count);
-  std::vector<float> out;
-  for (std::size_t at = 0; at < count; at += block_) {
-    const std::size_t n = std::min(block_, count - at);
-    const float* channel = samples + at;
-    stretcher_->process(&channel, n, false);
-    consumed_ += n;
-    Retrieve(out);
-  }
-  return out;
+  if (!stream_) return std::vector<float>(samples, samples + count);
+  return stream_->Process(samples, count);
 }
 
 std::vector<float> VoiceShifter::Flush() {
-  std::vector<float> out;
-  if (!stretcher_) return out;
-  // Push silence through until the delayed tail of the real input is out;
-  // bounded so a misbehaving stretcher cannot loop forever.
-  const std::vector<float> silence(block_, 0.0f);
-  const std::size_t limit =
-      consumed_ + delay_to_drop_ + 8 * stretcher_->getStartDelay() + 64 * block_;
-  std::size_t pushed = 0;
-  while (emitted_ < consumed_ && pushed < limit) {
-    const float* channel = silence.data();
-    stretcher_->process(&channel, block_, false);
-    pushed += block_;
-    Retrieve(out);
-  }
-  // Should the stretcher have stalled, keep the length promise with silence.
-  out.resize(out.size() + (consumed_ - emitted_), 0.0f);
-  emitted_ = consumed_;
-  stretcher_.reset();
-  return out;
+  return stream_ ? stream_->Flush() : std::vector<float>{};
 }
 
 AudioBuffer ShiftVoice(const AudioBuffer& audio, double semitones, double formant_scale) {

@@ -18,11 +18,9 @@
 
 #include "audio/audio-buffer.h"
 
-namespace RubberBand {
-class RubberBandStretcher;
-}
-
 namespace mv {
+
+class RubberBandStream;
 
 class VoiceShifter {
  public:
@@ -41,20 +39,12 @@ class VoiceShifter {
   std::vector<float> Flush();
 
   // True when the shift is too small to matter and audio passes unchanged.
-  bool passthrough() const { return stretcher_ == nullptr; }
+  bool passthrough() const { return stream_ == nullptr; }
   int sample_rate() const { return sample_rate_; }
 
  private:
-  void Retrieve(std::vector<float>& out);
-  void Emit(const float* samples, std::size_t count, std::vector<float>& out);
-
   int sample_rate_;
-  std::unique_ptr<RubberBand::RubberBandStretcher> stretcher_;
-  std::size_t block_ = 0;          // largest block handed to process()
-  std::size_t delay_to_drop_ = 0;  // start delay not yet discarded
-  std::size_t consumed_ = 0;       // input samples taken
-  std::size_t emitted_ = 0;        // output samples returned (never more than consumed_)
-  std::vector<float> scratch_;
+  std::unique_ptr<RubberBandStream> stream_;  // null = passthrough
 };
 
 // Whole-buffer shift with Rubber Band's offline mode (studies the whole
