@@ -1,11 +1,12 @@
 // mirrorvox web client: wires the microphone, the player and the transcript
 // to the /v1/realtime session (docs/realtime.md). No framework, no build step.
-import { MicCapture, Player, microphoneErrorMessage } from './audio.js';
-import { LatencyTable } from './latency.js';
-import { base64ToPcm16, pcm16ToBase64 } from './pcm.js';
-import { RealtimeClient } from './realtime.js';
-import { Transcript } from './transcript.js';
-import { fetchVoices, fillVoiceSelect, recordAndEnrol } from './voices.js';
+import {keyRequired, setApiKey} from './api-key.js';
+import {MicCapture, microphoneErrorMessage, Player} from './audio.js';
+import {LatencyTable} from './latency.js';
+import {base64ToPcm16, pcm16ToBase64} from './pcm.js';
+import {RealtimeClient} from './realtime.js';
+import {Transcript} from './transcript.js';
+import {fetchVoices, fillVoiceSelect, recordAndEnrol} from './voices.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -122,6 +123,25 @@ client.onopen = () => {
   settleWaiters(true);
 };
 
+// A server with server.auth asks for a key: the form keeps it in this browser.
+$('key-form').onsubmit = (e) => {
+  e.preventDefault();
+  setApiKey($('key-input').value.trim());
+  $('key-form').hidden = true;
+  $('key-input').value = '';
+  loadVoices();
+  connect();
+};
+
+async function askForKeyIfNeeded() {
+  if (!(await keyRequired())) return false;
+  hideAlert('connection');
+  setConnection('closed', 'Key needed');
+  $('key-form').hidden = false;
+  $('key-input').focus();
+  return true;
+}
+
 client.onclose = ({ everOpened, code }) => {
   setConnection('closed', 'Offline');
   stopListening();
@@ -138,6 +158,7 @@ client.onclose = ({ everOpened, code }) => {
     ? `The connection to the server was lost (code ${code}). Replies stop until it is back.`
     : `Could not open the realtime connection (${where}). Is the server running and reachable from this device?`;
   showAlert(text, 'connection', { label: 'Reconnect', run: () => connect() });
+  if (!everOpened && !busy) askForKeyIfNeeded();
 };
 
 // ---- server events ----------------------------------------------------

@@ -1,5 +1,6 @@
 // The /v1/realtime WebSocket (docs/realtime.md, current event names) on the
 // page's own host: ws:// for http pages, wss:// for https ones.
+import {realtimeProtocols} from './api-key.js';
 
 export function realtimeUrl(loc = window.location) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -23,7 +24,7 @@ export class RealtimeClient {
   connect() {
     this.close();
     let everOpened = false;
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url, realtimeProtocols());
     this.ws = ws;
     ws.onopen = () => {
       everOpened = true;

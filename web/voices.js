@@ -1,7 +1,8 @@
 // The voice picker (GET /v1/audio/voices: engine voices, the voice library,
 // `mirror`) and enrolment of a new library voice from the microphone.
-import { RATE } from './audio.js';
-import { encodeWav } from './pcm.js';
+import {authFetch} from './api-key.js';
+import {RATE} from './audio.js';
+import {encodeWav} from './pcm.js';
 
 async function errorText(res) {
   try {
@@ -16,12 +17,12 @@ async function errorText(res) {
 // {voices: [{id, kind, name?}], default}; falls back to the library alone
 // on a server without /v1/audio/voices.
 export async function fetchVoices() {
-  const res = await fetch('/v1/audio/voices');
+  const res = await authFetch('/v1/audio/voices');
   if (res.ok) {
     const j = await res.json();
     return { voices: Array.isArray(j.voices) ? j.voices : [], default: j.default || '' };
   }
-  const lib = await fetch('/api/voices');
+  const lib = await authFetch('/api/voices');
   if (!lib.ok) throw new Error(await errorText(lib));
   const j = await lib.json();
   const voices = (j.voices || []).map((v) => ({ id: v.id, name: v.name, kind: 'library' }));
@@ -82,7 +83,7 @@ export async function recordAndEnrol({ name, seconds, tap, onprogress }) {
   const form = new FormData();
   form.append('name', name);
   form.append('audio', encodeWav(frames, RATE), 'enrol.wav');
-  const res = await fetch('/api/voices', { method: 'POST', body: form });
+  const res = await authFetch('/api/voices', {method: 'POST', body: form});
   if (!res.ok) throw new Error(await errorText(res));
   return res.json();
 }

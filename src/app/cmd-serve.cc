@@ -7,6 +7,7 @@
 #include "app/commands.h"
 #include "common/error.h"
 #include "config/config-loader.h"
+#include "server/access-control.h"
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
 #include "server/routes/voice-support.h"
@@ -30,6 +31,10 @@ int RunServe(const ServeOptions& options) {
     ctx.config = LoadConfig(options.config_path);
     if (!options.host.empty()) ctx.config.server.host = options.host;
     if (options.port >= 0) ctx.config.server.port = options.port;
+    // Before any engine loads: a listener open to the network without keys
+    // is refused at once, in one line.
+    auto access = std::make_shared<AccessControl>(ctx.config.server);
+    access->CheckStartup();
     spdlog::info("loading engines: asr={} tts={}", ctx.config.asr.engine,
                  ctx.config.tts.engine.empty() ? "auto" : ctx.config.tts.engine);
     ctx.asr = CreateAsr(ctx.config.asr);
@@ -69,6 +74,7 @@ int RunServe(const ServeOptions& options) {
     http.io_threads = ctx.config.server.io_threads;
     http.max_body_bytes = ctx.config.server.max_body_bytes;
     http.idle_timeout_s = ctx.config.server.idle_timeout_s;
+    http.access = access;
     if (ctx.config.server.TlsEnabled()) {
       TlsCredentials tls = PrepareServerTls(ctx.config.server);
       http.tls_cert_pem = std::move(tls.cert_pem);
@@ -85,6 +91,7 @@ int RunServe(const ServeOptions& options) {
     server.Start();
     spdlog::info("listening on {}://{}:{}", server.tls() ? "https" : "http", http.host,
                  server.port());
+    spdlog::info("access: {}", access->Describe());
 
     int sig = 0;
     sigwait(&signals, &sig);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "client/client-config.h"
 
@@ -35,6 +36,16 @@ struct SayOptions {
 int RunSay(const SayOptions& options);
 
 int RunConfigCheck(const std::string& config_path);
+
+// `keys add|list|revoke` (cmd-keys.cc): the API keys of server.auth.
+struct KeysOptions {
+  std::string config_path;
+  std::string name;  // add: the new key's label; revoke: id or name
+  std::vector<std::string> scopes;
+  int rate_per_minute = 0;
+};
+CLI::App* AddKeysCommand(CLI::App& app, KeysOptions& options);
+int RunKeys(CLI::App& keys_command, const KeysOptions& options);
 
 // `client` and its options (cmd-client.cc).
 CLI::App* AddClientCommand(CLI::App& app, ClientConfig& config);

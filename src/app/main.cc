@@ -38,15 +38,20 @@ int main(int argc, char** argv) {
   say_cmd->add_option("text", say.text, "Text to speak")->required();
   say_cmd->add_option("-o,--output", say.output, "Output WAV file")->required();
   say_cmd->add_option("--lang", say.language, "Language: en, zh, ...")->capture_default_str();
-  say_cmd->add_option("--voice", say.voice, "Voice (flite: slt rms awb kal16 kal; espeak: cmn ...)");
+  say_cmd->add_option("--voice", say.voice,
+                      "Voice (flite: slt rms awb kal16 kal; espeak: cmn ...)");
   say_cmd->add_option("-c,--config", say.config_path, "YAML config file");
 
   std::string check_path = env_config;
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
-  auto* check_cmd =
-      config_cmd->add_subcommand("check", "Validate and print the resolved config (secrets masked)");
+  auto* check_cmd = config_cmd->add_subcommand(
+      "check", "Validate and print the resolved config (secrets masked)");
   check_cmd->add_option("-c,--config", check_path, "YAML config file (default: embedded)");
+
+  mv::KeysOptions keys;
+  keys.config_path = env_config;
+  auto* keys_cmd = mv::AddKeysCommand(app, keys);
 
   mv::ClientConfig client;
   auto* client_cmd = mv::AddClientCommand(app, client);
@@ -58,5 +63,6 @@ int main(int argc, char** argv) {
   if (*say_cmd) return mv::RunSay(say);
   if (*check_cmd) return mv::RunConfigCheck(check_path);
   if (*client_cmd) return mv::RunClient(client);
+  if (*keys_cmd) return mv::RunKeys(*keys_cmd, keys);
   return 2;
 }

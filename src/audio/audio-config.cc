@@ -16,11 +16,16 @@ void AudioConfig::Validate() const {
     throw Error(ErrorKind::kInvalidInput, "bad_config",
                 "audio.max_seconds: must be a finite number > 0");
   }
+  if (min_sample_rate < 1000 || max_sample_rate > 768000 || min_sample_rate > max_sample_rate) {
+    throw Error(ErrorKind::kInvalidInput, "bad_config",
+                "audio.min_sample_rate / audio.max_sample_rate: need 1000 <= min <= max <= 768000");
+  }
 }
 
 std::string AudioConfig::ToString() const {
   std::ostringstream os;
-  os << "AudioConfig(max_bytes=" << max_bytes << ", max_seconds=" << max_seconds << ")";
+  os << "AudioConfig(max_bytes=" << max_bytes << ", max_seconds=" << max_seconds
+     << ", min_sample_rate=" << min_sample_rate << ", max_sample_rate=" << max_sample_rate << ")";
   return os.str();
 }
 

@@ -2,11 +2,13 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "audio/ffmpeg-util.h"
+#include "audio/resampler.h"
 #include "common/error.h"
 
 extern "C" {
@@ -56,6 +58,17 @@ bool HasContainerMagic(std::string_view b) {
   Fail(ErrorKind::kInvalidInput, "not_audio", "input is not a recognised audio file: " + detail);
 }
 
+[[noreturn]] void FailRate(long long rate, const AudioConfig& limits) {
+  Fail(ErrorKind::kInvalidInput, "unsupported_sample_rate",
+       "audio sample rate " + std::to_string(rate) + " Hz is outside the accepted " +
+           std::to_string(limits.min_sample_rate) + "-" + std::to_string(limits.max_sample_rate) +
+           " Hz (audio.min_sample_rate, audio.max_sample_rate)");
+}
+
+void CheckRate(long long rate, const AudioConfig& limits) {
+  if (rate < limits.min_sample_rate || rate > limits.max_sample_rate) FailRate(rate, limits);
+}
+
 std::uint32_t ReadLe32(std::string_view b, std::size_t offset) {
   const auto* p = reinterpret_cast<const unsigned char*>(b.data() + offset);
   return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
@@ -64,13 +77,17 @@ std::uint32_t ReadLe32(std::string_view b, std::size_t offset) {
 // FFmpeg accepts a WAV cut inside its header as a zero-length stream; name
 // that case here. A "data" chunk of size 0 means "unknown length, read to the
 // end" (streaming writers), so only a missing or header-only chunk is judged.
-void CheckWavHeader(std::string_view b) {
+// The declared rate of the "fmt " chunk is checked here too, before FFmpeg
+// allocates anything for it.
+void CheckWavHeader(std::string_view b, const AudioConfig& limits) {
   if (!StartsWith(b, "RIFF")) return;
   if (b.size() < 12) Fail(ErrorKind::kInvalidInput, "truncated", "WAV file cut inside its header");
   if (!StartsWith(b, "WAVE", 8)) return;  // another RIFF type; FFmpeg decides
   std::size_t offset = 12;
   while (offset + 8 <= b.size()) {
     const std::uint32_t size = ReadLe32(b, offset + 4);
+    if (StartsWith(b, "fmt ", offset) && size >= 8 && offset + 16 <= b.size())
+      CheckRate(ReadLe32(b, offset + 12), limits);
     if (StartsWith(b, "data", offset)) {
       if (offset + 8 < b.size()) return;  // some data present: decode it
       if (size == 0) Fail(ErrorKind::kInvalidInput, "empty_audio", "WAV file holds no samples");
@@ -89,8 +106,8 @@ int RefuseIoOpen(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary
 
 class Decoder {
  public:
-  Decoder(std::string_view bytes, const AudioConfig& limits)
-      : bytes_(bytes), limits_(limits), reader_{bytes, 0} {}
+  Decoder(std::string_view bytes, const AudioConfig& limits, int target_rate)
+      : bytes_(bytes), limits_(limits), target_rate_(target_rate), reader_{bytes, 0} {}
 
   AudioBuffer Run() {
     OpenInput();
@@ -102,7 +119,7 @@ class Decoder {
     }
     AudioBuffer out;
     out.samples = std::move(samples_);
-    out.sample_rate = rate_;
+    out.sample_rate = OutputRate();
     return out;
   }
 
@@ -150,6 +167,8 @@ class Decoder {
 
   void OpenCodec() {
     AVStream* stream = format_->streams[stream_index_];
+    // Before the codec allocates buffers for it; 0 = learned from frames.
+    if (stream->codecpar->sample_rate != 0) CheckRate(stream->codecpar->sample_rate, limits_);
     codec_ctx_.reset(avcodec_alloc_context3(codec_));
     if (!codec_ctx_) Fail(ErrorKind::kInternal, "out_of_memory", "avcodec_alloc_context3 failed");
     int ret = avcodec_parameters_to_context(codec_ctx_.get(), stream->codecpar);
@@ -175,7 +194,10 @@ class Decoder {
     avcodec_send_packet(codec_ctx_.get(), nullptr);
     Drain();
     if (swr_ && swr_in_rate_ != rate_) Convert(nullptr, 0);  // resampler's tail
+    if (resampler_) Keep(resampler_->Flush());
   }
+
+  int OutputRate() const { return target_rate_ > 0 ? target_rate_ : rate_; }
 
   void Drain() {
     for (;;) {
@@ -197,9 +219,12 @@ class Decoder {
       ++decode_errors_;
       return;
     }
+    if (frame.sample_rate < limits_.min_sample_rate || frame.sample_rate > limits_.max_sample_rate)
+      FailRate(frame.sample_rate, limits_);
     if (rate_ == 0) {
       rate_ = frame.sample_rate;
-      max_samples_ = static_cast<std::size_t>(std::ceil(limits_.max_seconds * rate_));
+      max_samples_ = static_cast<std::size_t>(std::ceil(limits_.max_seconds * OutputRate()));
+      if (OutputRate() != rate_) resampler_ = std::make_unique<Resampler>(rate_, OutputRate());
     }
     if (!swr_ || frame.format != swr_in_format_ || frame.sample_rate != swr_in_rate_ ||
         channels != swr_channels_) {
@@ -243,12 +268,24 @@ class Decoder {
       return;
     }
     const float scale = 1.0f / swr_channels_;
+    mono_.clear();
     for (int i = 0; i < n; ++i) {
       float sum = 0.0f;
       for (int c = 0; c < swr_channels_; ++c) sum += planes_[c * capacity + i];
       // Float files can carry NaN/inf; later stages must never see them.
-      samples_.push_back(std::isfinite(sum) ? sum * scale : 0.0f);
+      mono_.push_back(std::isfinite(sum) ? sum * scale : 0.0f);
     }
+    if (resampler_) {
+      Keep(resampler_->Process(mono_.data(), mono_.size()));
+    } else {
+      Keep(mono_);
+    }
+  }
+
+  // Output samples, at the output rate: the duration limit is checked as
+  // they arrive, so decoding stops once it is passed.
+  void Keep(const std::vector<float>& out) {
+    samples_.insert(samples_.end(), out.begin(), out.end());
     if (samples_.size() > max_samples_) {
       std::ostringstream limit;
       limit << limits_.max_seconds;
@@ -259,6 +296,9 @@ class Decoder {
 
   std::string_view bytes_;
   const AudioConfig& limits_;
+  int target_rate_;
+  std::unique_ptr<Resampler> resampler_;  // file rate -> target_rate_, when they differ
+  std::vector<float> mono_;               // one converted frame, downmixed
   ffmpeg::MemoryReader reader_;
   // Declared before format_ so the format context is closed first.
   ffmpeg::IoContextPtr io_;
@@ -281,16 +321,18 @@ class Decoder {
 
 }  // namespace
 
-AudioBuffer DecodeAudio(std::string_view bytes, const AudioConfig& limits) {
+AudioBuffer DecodeAudio(std::string_view bytes, const AudioConfig& limits, int target_rate) {
   if (bytes.empty()) Fail(ErrorKind::kInvalidInput, "empty_audio", "audio input is empty");
   if (bytes.size() > limits.max_bytes) {
     Fail(ErrorKind::kTooLarge, "too_large",
          "audio is " + std::to_string(bytes.size()) + " bytes; the limit is " +
              std::to_string(limits.max_bytes) + " (audio.max_bytes)");
   }
-  CheckWavHeader(bytes);
+  if (target_rate < 0 || target_rate > 768000)
+    Fail(ErrorKind::kInternal, "bad_sample_rate", "DecodeAudio: bad target rate");
+  CheckWavHeader(bytes, limits);
   ffmpeg::QuietLogs();
-  return Decoder(bytes, limits).Run();
+  return Decoder(bytes, limits, target_rate).Run();
 }
 
 }  // namespace mv

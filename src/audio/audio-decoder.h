@@ -14,6 +14,9 @@
 //   kTooLarge     / "too_large"    more than limits.max_bytes (checked first)
 //   kTooLarge     / "too_long"     more than limits.max_seconds once decoded;
 //                                  decoding stops at the limit
+//   kInvalidInput / "unsupported_sample_rate"  a rate outside
+//                                  limits.min/max_sample_rate (checked on the
+//                                  header, before any sample is decoded)
 #pragma once
 
 #include <string_view>
@@ -23,8 +26,11 @@
 
 namespace mv {
 
-// Returns mono float samples at the file's own sample rate; channels are
-// averaged. Thread-safe (no shared state besides FFmpeg's log level).
-AudioBuffer DecodeAudio(std::string_view bytes, const AudioConfig& limits = {});
+// Returns mono float samples at `target_rate` (0 = the file's own rate);
+// channels are averaged. Resampling happens frame by frame while decoding,
+// so memory stays proportional to the output, not to the file's rate.
+// Thread-safe (no shared state besides FFmpeg's log level).
+AudioBuffer DecodeAudio(std::string_view bytes, const AudioConfig& limits = {},
+                        int target_rate = 0);
 
 }  // namespace mv

@@ -11,10 +11,15 @@
 namespace mv {
 namespace {
 
+// Beyond this soxr's filter design takes seconds and gigabytes; no real
+// audio comes near it (decoders refuse far lower rates first).
+constexpr int kMaxRate = 1'536'000;
+
 void CheckRate(int rate, const char* what) {
-  if (rate <= 0) {
+  if (rate <= 0 || rate > kMaxRate) {
     throw Error(ErrorKind::kInvalidInput, "bad_sample_rate",
-                std::string(what) + " sample rate must be > 0, got " + std::to_string(rate));
+                std::string(what) + " sample rate must be 1-" + std::to_string(kMaxRate) +
+                    " Hz, got " + std::to_string(rate));
   }
 }
 
@@ -31,7 +36,9 @@ AudioBuffer Resample(const AudioBuffer& in, int target_rate) {
   if (in.samples.empty()) return out;
 
   const double ratio = static_cast<double>(target_rate) / in.sample_rate;
-  out.samples.resize(static_cast<std::size_t>(std::llround(in.samples.size() * ratio)));
+  // Never an empty buffer: soxr writes through the pointer it is given even
+  // when the rounded output length is 0 (a 1-sample file at 48 kHz).
+  out.samples.resize(static_cast<std::size_t>(std::ceil(in.samples.size() * ratio)) + 16);
   const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
   const soxr_quality_spec_t quality = Quality();
   std::size_t produced = 0;

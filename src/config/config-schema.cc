@@ -180,11 +180,25 @@ std::vector<ConfigField> MakeFields() {
       "server.tls.key", [](auto& c) -> auto& { return c.server.tls_key; }));
   f.push_back(Bool(
       "server.tls.self_signed", [](auto& c) -> auto& { return c.server.tls_self_signed; }));
+  f.push_back(String(
+      "server.auth.mode", [](auto& c) -> auto& { return c.server.auth.mode; }));
+  f.push_back(String(
+      "server.auth.keys_file", [](auto& c) -> auto& { return c.server.auth.keys_file; }));
+  f.push_back(String(
+      "server.auth.legacy_routes", [](auto& c) -> auto& { return c.server.auth.legacy_routes; }));
+  f.push_back(StringList(
+      "server.cors_origins", [](auto& c) -> auto& { return c.server.cors_origins; }));
   // audio
   f.push_back(Size(
       "audio.max_bytes", [](auto& c) -> auto& { return c.audio.max_bytes; }));
   f.push_back(Double(
       "audio.max_seconds", [](auto& c) -> auto& { return c.audio.max_seconds; }));
+  f.push_back(Int(
+      "audio.min_sample_rate", [](auto& c) -> auto& { return c.audio.min_sample_rate; }, 1000,
+      768000));
+  f.push_back(Int(
+      "audio.max_sample_rate", [](auto& c) -> auto& { return c.audio.max_sample_rate; }, 1000,
+      768000));
   // asr
   f.push_back(String(
       "asr.engine", [](auto& c) -> auto& { return c.asr.engine; }));

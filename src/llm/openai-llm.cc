@@ -297,11 +297,13 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     }
     std::string all;
     for (const auto& f : result_.failures) all += (all.empty() ? "" : "; ") + f;
-    Finish(Error(
-        failure->kind, "llm_failed",
-        (order_.size() == 1 ? "LLM endpoint failed: "
-                            : "all " + std::to_string(order_.size()) + " LLM endpoints failed: ") +
-            all));
+    // The URLs and socket errors are for the operator's log, not the
+    // client (result_.failures keeps them for callers that log them too).
+    spdlog::warn("LLM: {} endpoint(s) failed: {}", order_.size(), all);
+    Finish(Error(failure->kind, "llm_failed",
+                 order_.size() == 1
+                     ? "the LLM endpoint failed"
+                     : "all " + std::to_string(order_.size()) + " LLM endpoints failed"));
   }
 
   Error CancelError() const {

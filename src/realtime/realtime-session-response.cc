@@ -2,6 +2,7 @@
 // events, barge-in / response.cancel, and the `timing` extension.
 #include <spdlog/spdlog.h>
 
+#include "common/client-text.h"
 #include "common/error.h"
 #include "realtime/realtime-session.h"
 
@@ -147,13 +148,13 @@ void RealtimeSession::OnAnswerDone(const std::shared_ptr<Response>& r,
                            {{"type", "cancelled"}, {"reason", "client_cancelled"}});
     } else if (result.error) {
       const Error& e = *result.error;
-      SendErrorLocked("server_error", "llm_unavailable",
-                      std::string("the language model failed: ") + e.what(), "");
-      FinishResponseLocked(
-          *r, "failed",
-          {{"type", "failed"},
-           {"error",
-            {{"type", "server_error"}, {"code", "llm_unavailable"}, {"message", e.what()}}}});
+      SendErrorLocked("server_error", "llm_unavailable", ClientMessage(e), "");
+      FinishResponseLocked(*r, "failed",
+                           {{"type", "failed"},
+                            {"error",
+                             {{"type", "server_error"},
+                              {"code", "llm_unavailable"},
+                              {"message", ClientMessage(e)}}}});
     } else {
       FinishResponseLocked(*r, "completed", nullptr);
     }

@@ -7,6 +7,7 @@
 #include "audio/audio-encoder.h"
 #include "audio/resampler.h"
 #include "common/base64.h"
+#include "common/client-text.h"
 #include "common/error.h"
 #include "realtime/realtime-session.h"
 
@@ -181,8 +182,8 @@ void RealtimeSession::AcceptTurn(Turn& turn) {
   if (turn.error) {
     if (turn.error->kind() == ErrorKind::kCancelled) return;
     spdlog::warn("realtime {}: turn {} not recognised: {}", id_, turn.item_id, turn.error->what());
-    SendError("asr_failed", std::string("speech recognition failed: ") + turn.error->what(), "",
-              "server_error");
+    SendError("asr_failed", std::string("speech recognition failed: ") + ClientMessage(*turn.error),
+              "", "server_error");
     return;
   }
   if (turn.verdict.refused) {

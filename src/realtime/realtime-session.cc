@@ -7,7 +7,9 @@
 #include <map>
 #include <random>
 
+#include "common/client-text.h"
 #include "common/error.h"
+#include "common/json-dump.h"
 
 namespace mv {
 namespace {
@@ -137,12 +139,16 @@ void RealtimeSession::Handle(const std::string& text) {
     } else if (type == "response.cancel") {
       OnResponseCancel(client_event);
     } else {
-      SendError("unknown_event", "unknown event type '" + type + "'", client_event);
+      SendError("unknown_event", "unknown event type '" + QuotableText(type, 64) + "'",
+                client_event);
     }
   } catch (const Error& e) {
-    SendError(e.code(), e.what(), client_event);
-  } catch (const json::exception& e) {
-    SendError("invalid_value", std::string("bad event field: ") + e.what(), client_event);
+    if (IsServerSide(e)) spdlog::warn("realtime: {}: {}", e.code(), e.what());
+    SendError(e.code(), ClientMessage(e), client_event);
+  } catch (const json::exception&) {
+    // nlohmann's own text names its internals, never the client's field.
+    SendError("invalid_value",
+              "an event field has the wrong type (see the event's documented shape)", client_event);
   }
 }
 
@@ -267,7 +273,7 @@ void RealtimeSession::SendLocked(json event) {
     if (auto it = BetaNames().find(type); it != BetaNames().end()) event["type"] = it->second;
   }
   event["event_id"] = "event_" + std::to_string(++next_event_);
-  send_(event.dump(-1, ' ', false, json::error_handler_t::replace));
+  send_(SafeDump(event));
 }
 
 void RealtimeSession::AddHistoryLocked(HistoryItem item) {

@@ -18,12 +18,16 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <variant>
 
+#include "common/client-text.h"
 #include "common/error.h"
+#include "server/access-control.h"
 #include "server/response-queue.h"
 #include "server/websocket-upgrade.h"
 
@@ -40,6 +44,26 @@ using asio::awaitable;
 using asio::use_awaitable;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// Request head limit. Trailers of a chunked body are not covered by Beast's
+// header_limit, and a field over 65533 bytes makes basic_fields throw: the
+// read buffer's own limit bounds them (and any other unparsed bytes) below
+// that, so no field can get near it.
+constexpr std::size_t kHeaderLimit = 32 * 1024;
+constexpr std::size_t kReadBufferLimit = 60 * 1024;
+
+void ConfigureParser(http::request_parser<http::string_body>& parser, std::size_t max_body) {
+  parser.body_limit(max_body);
+  parser.header_limit(kHeaderLimit);
+}
+
+// On every response: browsers must not guess a type for our JSON errors.
+void CommonHeaders(http::fields& f, const Headers& extra) {
+  f.set(http::field::server, "mirrorvox");
+  f.set("X-Content-Type-Options", "nosniff");
+  for (const auto& [k, v] : extra) f.set(k, v);
+}
 
 struct RouteEntry {
   std::string method;
@@ -151,7 +175,19 @@ struct HttpServer::Impl {
       }
       socket.set_option(tcp::no_delay(true), ec);
       auto strand = asio::make_strand(ioc);
-      asio::co_spawn(strand, Connection(beast::tcp_stream(std::move(socket))), asio::detached);
+      // One connection's exception ends that connection only (its socket
+      // closes with the coroutine frame); it never reaches io_context::run.
+      asio::co_spawn(strand, Connection(beast::tcp_stream(std::move(socket))),
+                     [](std::exception_ptr e) {
+                       if (!e) return;
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         spdlog::error("connection dropped: unexpected exception: {}", ex.what());
+                       } catch (...) {
+                         spdlog::error("connection dropped: unexpected exception");
+                       }
+                     });
     }
   }
 
@@ -179,11 +215,10 @@ struct HttpServer::Impl {
 
   template <class Stream>
   static awaitable<bool> WriteFull(Stream& stream, const HttpResponse& r, bool keep_alive,
-                                   int idle_timeout_s) {
+                                   int idle_timeout_s, const Headers& extra = {}) {
     http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
-    res.set(http::field::server, "mirrorvox");
+    CommonHeaders(res, extra);
     res.set(http::field::content_type, r.content_type);
-    res.set(http::field::access_control_allow_origin, "*");
     for (const auto& [k, v] : r.headers) res.set(k, v);
     res.keep_alive(keep_alive);
     res.body() = r.body;
@@ -196,7 +231,8 @@ struct HttpServer::Impl {
 
   // Drains the handler's events to the socket until the response is complete.
   template <class Stream>
-  awaitable<bool> Respond(Stream& stream, std::shared_ptr<ResponseQueue> queue, bool keep_alive) {
+  awaitable<bool> Respond(Stream& stream, std::shared_ptr<ResponseQueue> queue, bool keep_alive,
+                          const Headers& extra) {
     bool streaming = false;
     for (;;) {
       auto events = co_await queue->Next();
@@ -207,13 +243,13 @@ struct HttpServer::Impl {
             if (streaming) {  // an error after the head: all we can do is cut the stream
               co_return false;
             }
-            co_return co_await WriteFull(stream, ev.response, keep_alive, options.idle_timeout_s);
+            co_return co_await WriteFull(stream, ev.response, keep_alive, options.idle_timeout_s,
+                                         extra);
           case ResponseEvent::kHead: {
             http::response<http::empty_body> res{static_cast<http::status>(ev.response.status), 11};
-            res.set(http::field::server, "mirrorvox");
+            CommonHeaders(res, extra);
             res.set(http::field::content_type, ev.response.content_type);
             res.set(http::field::cache_control, "no-cache");
-            res.set(http::field::access_control_allow_origin, "*");
             res.set("X-Accel-Buffering", "no");
             for (const auto& [k, v] : ev.response.headers) res.set(k, v);
             res.keep_alive(keep_alive);
@@ -254,6 +290,15 @@ struct HttpServer::Impl {
   static awaitable<void> WatchDisconnect(Stream& stream, beast::flat_buffer& buffer,
                                          std::shared_ptr<ResponseQueue> queue) {
     for (;;) {
+      if (buffer.max_size() - buffer.size() < 4096) {
+        // A client pushing data it will never have answered: prepare()
+        // would throw past the buffer's limit.
+        queue->CancelHandler();
+        asio::steady_timer never(co_await asio::this_coro::executor,
+                                 asio::steady_timer::time_point::max());
+        co_await never.async_wait(kNoThrow);
+        co_return;
+      }
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kNoThrow);
       if (ec == asio::error::operation_aborted) co_return;  // response finished first
       if (ec) {
@@ -268,15 +313,12 @@ struct HttpServer::Impl {
         co_return;
       }
       buffer.commit(n);
-      if (buffer.size() > (1u << 20)) {  // a client pushing data it will never have answered
-        queue->CancelHandler();
-      }
     }
   }
 
   // Plain or TLS by the first bytes (when TLS is configured), then Session().
   awaitable<void> Connection(beast::tcp_stream stream) {
-    beast::flat_buffer buffer;
+    beast::flat_buffer buffer(kReadBufferLimit);
     std::string remote;
     {
       boost::system::error_code ec;
@@ -324,22 +366,45 @@ struct HttpServer::Impl {
     Tcp(stream).socket().close(ec);
   }
 
+  // What the server answers before routing, or nothing when the request
+  // goes to a route: access (origin, key, scope, rate), CORS preflight,
+  // unknown paths and methods. Shared with ParseForFuzzing().
+  static std::optional<HttpResponse> Gate(const Impl& self, const HttpRequest& req, bool websocket,
+                                          AccessDecision* access) {
+    if (self.options.access) {
+      if (req.method == "OPTIONS" && !websocket) return self.options.access->Preflight(req);
+      *access = self.options.access->Check(req, websocket);
+      if (access->refusal) return std::move(access->refusal);
+    } else if (req.method == "OPTIONS" && !websocket) {
+      HttpResponse r;
+      r.status = 204;
+      r.content_type = "text/plain";
+      return r;
+    }
+    if (websocket) return std::nullopt;
+    bool path_known = false;
+    if (self.Find(req, &path_known)) return std::nullopt;
+    // The path is quoted made safe: never the client's raw bytes.
+    return path_known ? ErrorFor(405, "method_not_allowed",
+                                 QuotableText(req.method, 16) + " is not allowed on " +
+                                     QuotableText(req.path))
+                      : ErrorFor(404, "not_found", "no route for " + QuotableText(req.path));
+  }
+
   // HTTP requests until the connection ends. False when a WebSocket took
   // the stream over (it is moved-from then); true when the caller closes it.
   template <class Stream>
   awaitable<bool> Session(Stream& stream, beast::flat_buffer& buffer, const std::string& remote) {
     for (;;) {
       http::request_parser<http::string_body> parser;
-      parser.body_limit(options.max_body_bytes);
-      parser.header_limit(64 * 1024);
+      ConfigureParser(parser, options.max_body_bytes);
       Tcp(stream).expires_after(std::chrono::seconds(options.idle_timeout_s));
       auto [ec, n] = co_await http::async_read(stream, buffer, parser, kNoThrow);
       Tcp(stream).expires_never();
       if (ec == http::error::end_of_stream || ec == asio::error::eof ||
           ec == ssl::error::stream_truncated)
         break;
-      if (ec == http::error::body_limit || ec == http::error::buffer_overflow ||
-          ec == http::error::header_limit) {
+      if (ec == http::error::body_limit) {
         co_await WriteFull(stream,
                            ErrorFor(413, "body_too_large",
                                     "request body is larger than server.max_body_bytes (" +
@@ -347,12 +412,20 @@ struct HttpServer::Impl {
                            false, options.idle_timeout_s);
         break;
       }
+      if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+        // The head, a chunk header or the trailer is over its limit.
+        co_await WriteFull(stream,
+                           ErrorFor(431, "header_too_large",
+                                    "request header fields or trailers are too large (limit " +
+                                        std::to_string(kHeaderLimit) + " bytes)"),
+                           false, options.idle_timeout_s);
+        break;
+      }
       if (ec) {
         if (ec != beast::error::timeout && ec != asio::error::connection_reset &&
             ec != http::error::partial_message && ec != asio::error::operation_aborted)
-          co_await WriteFull(
-              stream, ErrorFor(400, "bad_request", "malformed HTTP request: " + ec.message()),
-              false, options.idle_timeout_s);
+          co_await WriteFull(stream, ErrorFor(400, "bad_request", "malformed HTTP request"), false,
+                             options.idle_timeout_s);
         break;
       }
       auto msg = parser.release();
@@ -364,47 +437,40 @@ struct HttpServer::Impl {
                            options.idle_timeout_s);
         break;
       }
-      if (const WebSocketHandler* ws = websockets.Find(req->path);
-          ws && WebSocketRoutes::IsUpgrade(msg)) {  // the connection is the WebSocket's now
+      const WebSocketHandler* ws = websockets.Find(req->path);
+      const bool upgrade = ws && WebSocketRoutes::IsUpgrade(msg);
+      AccessDecision access;
+      if (auto answer = Gate(*this, *req, upgrade, &access)) {
+        if (!co_await WriteFull(stream, *answer, keep_alive && !upgrade, options.idle_timeout_s,
+                                access.headers))
+          break;
+        if (!keep_alive || upgrade) break;
+        continue;
+      }
+      if (upgrade) {  // the connection is the WebSocket's now
         co_await websockets.Serve(std::move(stream), std::move(msg), std::move(req), *ws,
                                   options.max_body_bytes);
         co_return false;
       }
-      if (req->method == "OPTIONS") {  // CORS preflight for browser clients on other origins
-        HttpResponse r;
-        r.status = 204;
-        r.content_type = "text/plain";
-        r.headers = {{"Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"},
-                     {"Access-Control-Allow-Headers", "*"},
-                     {"Access-Control-Max-Age", "86400"}};
-        if (!co_await WriteFull(stream, r, keep_alive, options.idle_timeout_s)) break;
-        continue;
-      }
       bool path_known = false;
       const RouteEntry* route = Find(*req, &path_known);
-      if (!route) {
-        auto r = path_known ? ErrorFor(405, "method_not_allowed",
-                                       req->method + " is not allowed on " + req->path)
-                            : ErrorFor(404, "not_found", "no route for " + req->path);
-        if (!co_await WriteFull(stream, r, keep_alive, options.idle_timeout_s)) break;
-        if (!keep_alive) break;
-        continue;
-      }
       auto queue = std::make_shared<ResponseQueue>(co_await asio::this_coro::executor);
       {
         auto responder = std::make_shared<QueueResponder>(queue);
         try {
           route->handler(req, responder);
         } catch (const Error& e) {
-          responder->Send(
-              HttpResponse::Error(e.HttpStatus(), Error::KindName(e.kind()), e.code(), e.what()));
+          if (IsServerSide(e)) spdlog::error("{} {}: {}", req->method, req->path, e.what());
+          responder->Send(HttpResponse::Error(e.HttpStatus(), Error::KindName(e.kind()), e.code(),
+                                              ClientMessage(e)));
         } catch (const std::exception& e) {
           spdlog::error("{} {}: {}", req->method, req->path, e.what());
-          responder->Send(HttpResponse::Error(500, "internal_error", "exception", e.what()));
+          responder->Send(
+              HttpResponse::Error(500, "internal_error", "exception", "internal error"));
         }
       }
-      auto result =
-          co_await (Respond(stream, queue, keep_alive) || WatchDisconnect(stream, buffer, queue));
+      auto result = co_await (Respond(stream, queue, keep_alive, access.headers) ||
+                              WatchDisconnect(stream, buffer, queue));
       bool ok = result.index() == 0 && std::get<0>(result);
       // Respond() wins unless the client left; then the result is moot.
       if (queue->handler_cancelled()) ok = false;
@@ -413,6 +479,47 @@ struct HttpServer::Impl {
     co_return true;
   }
 };
+
+int HttpServer::ParseForFuzzing(std::string_view bytes, const HttpServerOptions& options) {
+  Impl impl(options);
+  for (std::string path : {"/healthz", "/api/chat", "/v1/audio/speech", "/api/voices/"})
+    impl.routes.push_back({"POST", path, path.ends_with("/"), nullptr});
+  http::request_parser<http::string_body> parser;
+  ConfigureParser(parser, options.max_body_bytes);
+  beast::flat_buffer buffer(kReadBufferLimit);
+  boost::system::error_code ec;
+  // Bytes arrive as the socket would deliver them: appended, then parsed.
+  while (!bytes.empty() && !parser.is_done()) {
+    const std::size_t room = buffer.max_size() - buffer.size();
+    if (room == 0) return 431;
+    const std::size_t n = std::min({bytes.size(), room, std::size_t{4096}});
+    auto dst = buffer.prepare(n);
+    std::memcpy(dst.data(), bytes.data(), n);
+    buffer.commit(n);
+    bytes.remove_prefix(n);
+    for (;;) {
+      const std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == http::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec) return ec == http::error::body_limit ? 413 : 400;
+      if (parser.is_done() || used == 0) break;
+    }
+  }
+  if (!parser.is_done()) return 400;
+  auto msg = parser.release();
+  std::string error;
+  auto req = Impl::ToRequest(msg, "127.0.0.1:1", &error);
+  if (!req) return 400;
+  AccessDecision access;
+  auto answer = Impl::Gate(impl, *req, WebSocketRoutes::IsUpgrade(msg), &access);
+  if (!answer) return 0;
+  // The answer must serialise: a throw here is what the fuzzer looks for.
+  (void)answer->body.size();
+  return answer->status;
+}
 
 HttpServer::HttpServer(HttpServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -453,7 +560,21 @@ void HttpServer::Start() {
   impl_->bound_port = acc.local_endpoint().port();
   asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
   int n = std::max(1, impl_->options.io_threads);
-  for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 0; i < n; ++i)
+    impl_->threads.emplace_back([this] {
+      // A handler that throws out of run() must not take the server down:
+      // log it and keep serving the other connections.
+      for (;;) {
+        try {
+          impl_->ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("I/O thread: unexpected exception: {}", e.what());
+        } catch (...) {
+          spdlog::error("I/O thread: unexpected exception");
+        }
+      }
+    });
 }
 
 int HttpServer::port() const { return impl_->bound_port; }

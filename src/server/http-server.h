@@ -8,11 +8,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "server/http-types.h"
 #include "server/websocket-session.h"
 
 namespace mv {
+
+class AccessControl;
 
 using HttpHandler = std::function<void(std::shared_ptr<HttpRequest>, std::shared_ptr<Responder>)>;
 
@@ -27,6 +30,9 @@ struct HttpServerOptions {
   // plain HTTP/WS, on the same port.
   std::string tls_cert_pem;
   std::string tls_key_pem;
+  // Decides, before any route runs, who may call what (keys, origins,
+  // CORS). Null: everyone, everything (unit tests of the server itself).
+  std::shared_ptr<AccessControl> access;
 };
 
 class HttpServer {
@@ -51,6 +57,12 @@ class HttpServer {
   void Stop();
   // Blocks until Stop() is called (from a signal handler thread, say).
   void Wait();
+
+  // Parses `bytes` as one request exactly as a connection would (same
+  // parser limits, same request conversion, same access decision), without
+  // a socket: the HTTP fuzz target's entry. Returns the status the server
+  // would answer before routing (0 when it would route the request).
+  static int ParseForFuzzing(std::string_view bytes, const HttpServerOptions& options);
 
  private:
   struct Impl;

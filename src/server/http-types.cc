@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json-dump.h"
+
 namespace mv {
 
 std::string HttpRequest::Header(std::string_view lower_name) const {
@@ -25,7 +27,7 @@ HttpResponse HttpResponse::Json(int status, std::string body) {
 HttpResponse HttpResponse::Error(int status, std::string_view type, std::string_view code,
                                  std::string_view message) {
   nlohmann::json j = {{"error", {{"message", message}, {"type", type}, {"code", code}}}};
-  return Json(status, j.dump());
+  return Json(status, SafeDump(j));
 }
 
 }  // namespace mv

@@ -25,6 +25,20 @@ void ServerConfig::Validate() const {
                   std::to_string(max_body_bytes));
   }
   CheckConfigRange("server.idle_timeout_s", idle_timeout_s, 1, 86400);
+  if (auth.mode != "auto" && auth.mode != "keys" && auth.mode != "open")
+    ConfigInvalid("server.auth.mode: must be auto, keys or open, got '" + auth.mode + "'");
+  if (auth.legacy_routes != "auto" && auth.legacy_routes != "open" && auth.legacy_routes != "key")
+    ConfigInvalid("server.auth.legacy_routes: must be auto, open or key, got '" +
+                  auth.legacy_routes + "'");
+  for (const std::string& o : cors_origins) {
+    // An origin is scheme://host[:port], exactly as browsers send it.
+    const bool scheme = o.starts_with("http://") || o.starts_with("https://");
+    const std::size_t rest = o.find("://") + 3;
+    if (!scheme || o.size() <= rest || o.find('/', rest) != std::string::npos ||
+        o.find_first_of(" \t\r\n*") != std::string::npos)
+      ConfigInvalid("server.cors_origins: '" + o +
+                    "' is not an origin (scheme://host[:port], no path, no wildcard)");
+  }
   if (!tls_self_signed && tls_cert.empty() != tls_key.empty()) {
     ConfigInvalid(std::string("server.tls: ") + (tls_cert.empty() ? "cert" : "key") +
                   " is missing: give both server.tls.cert and server.tls.key (PEM files), or "
@@ -34,15 +48,25 @@ void ServerConfig::Validate() const {
 
 namespace {
 
-std::string DefaultTlsDir() {
+std::string StateDir() {
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/mirrorvox/tls";
+    return std::string(xdg) + "/mirrorvox";
   if (const char* home = std::getenv("HOME"); home && *home)
-    return std::string(home) + "/.local/share/mirrorvox/tls";
-  return "mirrorvox-tls";
+    return std::string(home) + "/.local/share/mirrorvox";
+  return "mirrorvox-state";
 }
 
+std::string DefaultTlsDir() { return StateDir() + "/tls"; }
+
 }  // namespace
+
+std::string AuthConfig::ResolvedKeysFile() const {
+  return keys_file.empty() ? StateDir() + "/keys.json" : keys_file;
+}
+
+bool ServerConfig::Loopback() const {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
 
 std::string ServerConfig::ResolvedTlsCert() const {
   return tls_cert.empty() ? DefaultTlsDir() + "/cert.pem" : tls_cert;

@@ -351,8 +351,10 @@ awaitable<void> WebSocketRoutes::ServeOn(Stream stream,
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.handshake_timeout = std::chrono::seconds(10);  // opening and closing
   ws.set_option(timeouts);
-  // Browsers drop a connection whose offered subprotocols go unanswered:
-  // answer "realtime" when offered (OpenAI Realtime clients), else the first.
+  // Only a subprotocol the server speaks is ever chosen: "realtime"
+  // (OpenAI Realtime clients, browsers included), else the beta name. An
+  // offered key (openai-insecure-api-key.*) or anything else is never sent
+  // back.
   std::string subprotocol;
   for (std::string_view rest = request[beast::http::field::sec_websocket_protocol];
        !rest.empty();) {
@@ -360,7 +362,8 @@ awaitable<void> WebSocketRoutes::ServeOn(Stream stream,
     rest.remove_prefix(std::min(rest.size(), item.size() + 1));
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (subprotocol.empty() || item == "realtime") subprotocol = item;
+    if (item == "realtime") subprotocol = item;
+    if (item == "openai-beta.realtime-v1" && subprotocol.empty()) subprotocol = item;
   }
   ws.set_option(websocket::stream_base::decorator([subprotocol](websocket::response_type& res) {
     res.set(beast::http::field::server, "mirrorvox");

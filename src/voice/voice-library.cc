@@ -18,6 +18,7 @@
 #include "audio/audio-decoder.h"
 #include "audio/audio-encoder.h"
 #include "common/atomic-file.h"
+#include "common/client-text.h"
 #include "common/error.h"
 #include "voice/reference-picker.h"
 #include "voice/voice-name.h"
@@ -150,6 +151,9 @@ void VoiceLibrary::Load() {
 
 LibraryVoice VoiceLibrary::Add(std::string_view name, std::string_view audio_bytes,
                                std::optional<std::string> transcript, const CancelToken& cancel) {
+  if (!IsValidUtf8(name) || (transcript && !IsValidUtf8(*transcript)))
+    throw Error(ErrorKind::kInvalidInput, "bad_text",
+                "the voice name and transcript must be UTF-8 text");
   const std::string id = VoiceIdFromName(name);
   const auto exists = [&] {
     return Error(

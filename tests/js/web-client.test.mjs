@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { sayWav, startFakeLlm, startMirrorvox, tempDir } from './support/server.mjs';
+import { execFileSync } from 'node:child_process';
+import { MIRRORVOX_BIN, sayWav, startFakeLlm, startMirrorvox, tempDir } from './support/server.mjs';
 
 const CHROMIUM = process.env.MIRRORVOX_CHROMIUM || '/usr/bin/chromium';
 const OUT = process.env.MIRRORVOX_TEST_OUT || tempDir('mvjs-out-');
@@ -173,6 +174,47 @@ test('hands-free: the spoken question is heard, answered, shown and played', asy
     throw err;
   } finally {
     await context.close();
+  }
+});
+
+test('a server that requires API keys asks for one once, then talks', async () => {
+  const keysFile = join(dir, 'web-keys.json');
+  const env = { ...process.env, MIRRORVOX_SERVER__AUTH__KEYS_FILE: keysFile };
+  const key = execFileSync(MIRRORVOX_BIN, ['keys', 'add', 'browser'], { env }).toString().trim();
+  assert.match(key, /^mvk-/);
+  const locked = await startMirrorvox({
+    env: {
+      MIRRORVOX_LLM__URL: llm.url,
+      MIRRORVOX_LLM__MODEL: 'fake-llm',
+      MIRRORVOX_SERVER__AUTH__KEYS_FILE: keysFile,
+      ...ownLibrary(),
+    },
+  });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const log = [];
+  watch(page, log);
+  try {
+    assert.equal((await fetch(`${locked.url}/v1/models`)).status, 401);
+    await page.goto(`${locked.url}/`);
+    await page.locator('#key-form:not([hidden])').waitFor(WAIT);
+    await page.fill('#key-input', key);
+    await page.click('#key-form button[type="submit"]');
+    await page.locator('#connection[data-state="open"]').waitFor(WAIT);
+    await page.fill('#text-input', 'hello there');
+    await page.press('#text-input', 'Enter');
+    await page.locator('li.msg.assistant .text', { hasText: REPLY }).waitFor(WAIT);
+    // Kept in this browser: a reload connects without asking again.
+    await page.reload();
+    await page.locator('#connection[data-state="open"]').waitFor(WAIT);
+    assert.equal(await page.isVisible('#key-form'), false);
+    assert.deepEqual(log.filter((l) => l.startsWith('pageerror')), []);
+  } catch (err) {
+    err.message += `\npage log:\n${log.join('\n')}\nserver log:\n${locked.log().slice(-3000)}`;
+    throw err;
+  } finally {
+    await context.close();
+    await locked.stop();
   }
 });
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/client-text.h"
 #include "common/error.h"
 
 namespace mv {
@@ -12,11 +13,12 @@ HttpResponse ErrorResponseFromCurrentException() {
   try {
     throw;
   } catch (const Error& e) {
-    if (e.kind() == ErrorKind::kInternal) spdlog::error("internal error: {}", e.what());
-    return HttpResponse::Error(e.HttpStatus(), Error::KindName(e.kind()), e.code(), e.what());
+    if (IsServerSide(e)) spdlog::error("{}: {}", e.code(), e.what());
+    return HttpResponse::Error(e.HttpStatus(), Error::KindName(e.kind()), e.code(),
+                               ClientMessage(e));
   } catch (const std::exception& e) {
     spdlog::error("unexpected exception: {}", e.what());
-    return HttpResponse::Error(500, "internal_error", "exception", e.what());
+    return HttpResponse::Error(500, "internal_error", "exception", "internal error");
   }
 }
 

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "common/json-dump.h"
 #include "common/metrics.h"
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
@@ -22,7 +23,7 @@ void RegisterHealthRoutes(HttpServer& server, ServerContext& ctx) {
                         {"tts", ctx.config.tts.engine.empty() ? "auto" : ctx.config.tts.engine},
                         {"compute_threads", ctx.compute->size()},
                         {"queued_jobs", ctx.compute->queued()}};
-    responder->Send(HttpResponse::Json(200, j.dump()));
+    responder->Send(HttpResponse::Json(200, SafeDump(j)));
   });
   // Prometheus text exposition format.
   server.Route("GET", "/metrics", [](auto, std::shared_ptr<Responder> responder) {

@@ -14,6 +14,8 @@
 #include "audio/audio-decoder.h"
 #include "audio/audio-encoder.h"
 #include "audio/resampler.h"
+#include "common/client-text.h"
+#include "common/json-dump.h"
 #include "server/http-server.h"
 #include "server/multipart.h"
 #include "server/routes/route-util.h"
@@ -27,7 +29,7 @@ const std::string kRoute = "/process_audio";
 
 // The original's error shape: {"error": "..."} (a string, not an object).
 HttpResponse MirrorError(int status, const std::string& message) {
-  return HttpResponse::Json(status, nlohmann::json{{"error", message}}.dump());
+  return HttpResponse::Json(status, SafeDump(nlohmann::json{{"error", message}}));
 }
 
 std::string AsrLanguage(const std::string& language) {
@@ -73,8 +75,7 @@ class AnswerAssembler {
     }
     if (stream_) {
       if (!started_ && result.error) {
-        responder_->Send(MirrorError(result.error->HttpStatus(),
-                                     std::string("LLM failed: ") + result.error->what()));
+        responder_->Send(MirrorError(result.error->HttpStatus(), ClientMessage(*result.error)));
         return;
       }
       StartLocked();
@@ -82,8 +83,7 @@ class AnswerAssembler {
       return;
     }
     if (result.error) {
-      responder_->Send(
-          MirrorError(result.error->HttpStatus(), std::string("LLM failed: ") + result.error->what()));
+      responder_->Send(MirrorError(result.error->HttpStatus(), ClientMessage(*result.error)));
       return;
     }
     if (result.spoken_segments > 0 && result.failed_segments == result.spoken_segments) {
@@ -151,7 +151,7 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
       library_voice = LibraryReference(ctx, form.Value("voice").value_or("mirror"));
     } catch (const Error& e) {
       CountRejected(kRoute, e);
-      responder->Send(MirrorError(e.HttpStatus(), e.what()));
+      responder->Send(MirrorError(e.HttpStatus(), ClientMessage(e)));
       return;
     }
     bool stream = req->Query("stream").value_or("false") == "true";
@@ -161,7 +161,7 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
       ChatTurnRequest turn = BaseTurnRequest(ctx);
       HeaderList speaker_headers;
       try {
-        AudioBuffer audio = Resample(DecodeAudio(audio_bytes, ctx.config.audio), 16000);
+        AudioBuffer audio = DecodeAudio(audio_bytes, ctx.config.audio, 16000);
         // Voiceprint gate before recognition: strangers get 403.
         if (auto check = CheckSpeaker(ctx, audio, responder->cancel())) {
           speaker_headers = SpeakerHeaders(ctx, *check);
@@ -169,7 +169,7 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
             const Error refused(ErrorKind::kForbidden, std::string("voiceprint_") + check->OutcomeName(),
                                 "voiceprint: " + check->reason);
             CountRejected(kRoute, refused);
-            HttpResponse r = MirrorError(403, refused.what());
+            HttpResponse r = MirrorError(403, ClientMessage(refused));
             r.headers = std::move(speaker_headers);
             responder->Send(std::move(r));
             return;
@@ -200,7 +200,7 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
         turn.messages = {{"user", heard.text}};
       } catch (const Error& e) {
         CountRejected(kRoute, e);
-        responder->Send(MirrorError(e.HttpStatus(), e.what()));
+        responder->Send(MirrorError(e.HttpStatus(), ClientMessage(e)));
         return;
       }
       auto answer = std::make_shared<AnswerAssembler>(

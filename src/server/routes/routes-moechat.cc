@@ -6,6 +6,8 @@
 #include "audio/audio-encoder.h"
 #include "audio/resampler.h"
 #include "common/base64.h"
+#include "common/client-text.h"
+#include "common/json-dump.h"
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
 #include "server/routes/turn-support.h"
@@ -30,7 +32,7 @@ class ChatEventStream {
       responder_->StartStream(200, "text/event-stream");
       started_ = true;
     }
-    responder_->Write("data: " + event.dump() + "\n\n");
+    responder_->Write("data: " + SafeDump(event) + "\n\n");
     timing_->Mark(Stage::kFirstByteSent);
   }
 
@@ -43,7 +45,7 @@ class ChatEventStream {
     if (result.error && !started_) {
       const Error& e = *result.error;
       responder_->Send(HttpResponse::Error(e.HttpStatus(), Error::KindName(e.kind()), e.code(),
-                                           std::string("LLM failed: ") + e.what()));
+                                           ClientMessage(e)));
       return;
     }
     if (!started_) responder_->StartStream(200, "text/event-stream");
@@ -51,10 +53,10 @@ class ChatEventStream {
     json last = {{"file", nullptr}, {"message", result.text}, {"done", true},
                  {"timing", timing_->ToJson()}};
     if (result.error)
-      last["error"] = {{"message", result.error->what()},
+      last["error"] = {{"message", ClientMessage(*result.error)},
                        {"type", Error::KindName(result.error->kind())},
                        {"code", result.error->code()}};
-    responder_->Write("data: " + last.dump() + "\n\n");
+    responder_->Write("data: " + SafeDump(last) + "\n\n");
     responder_->End();
   }
 
@@ -76,7 +78,7 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
     std::string data = RequireJsonObjectField(req->body, "data");
     RunOnCompute(ctx, responder, [&ctx, data = std::move(data)](const CancelToken& cancel) {
       std::string bytes = Base64Decode(data);
-      AudioBuffer audio = DecodeAudio(bytes, ctx.config.audio);
+      AudioBuffer audio = DecodeAudio(bytes, ctx.config.audio, ctx.asr->SampleRate());
       // Voiceprint gate before recognition: a stranger (or too little speech
       // to tell) gets null, as the original answers; X-Voiceprint says why.
       HeaderList speaker_headers;
@@ -90,7 +92,7 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
       }
       audio = Resample(audio, ctx.asr->SampleRate());
       AsrResult result = ctx.asr->Transcribe(audio, cancel);
-      HttpResponse response = HttpResponse::Json(200, json(result.text).dump());
+      HttpResponse response = HttpResponse::Json(200, SafeDump(json(result.text)));
       response.headers = std::move(speaker_headers);
       return response;
     });
@@ -124,8 +126,10 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
       events->Event({{"file", nullptr},
                      {"message", s.display_text},
                      {"done", false},
-                     {"error", {{"message", e.what()}, {"type", Error::KindName(e.kind())},
-                                {"code", e.code()}}}});
+                     {"error",
+                      {{"message", ClientMessage(e)},
+                       {"type", Error::KindName(e.kind())},
+                       {"code", e.code()}}}});
     };
     sink.on_done = [events, timing](const ChatTurnResult& result) {
       FinishTurn("/api/chat", result, *timing);  // metrics first: a client may read them next

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "common/client-text.h"
+#include "common/json-dump.h"
 #include "server/routes/routes-openai-support.h"
 
 namespace mv {
@@ -27,7 +29,8 @@ void RegisterOpenAiModelRoutes(HttpServer& server, ServerContext& ctx) {
       "GET", "/v1/models", OpenAiRoute([&ctx, created](auto, std::shared_ptr<Responder> responder) {
         json data = json::array();
         for (const std::string& id : OfferedModelIds(ctx)) data.push_back(ModelJson(id, created));
-        responder->Send(HttpResponse::Json(200, json{{"object", "list"}, {"data", data}}.dump()));
+        responder->Send(
+            HttpResponse::Json(200, SafeDump(json{{"object", "list"}, {"data", data}})));
       }));
 
   server.Route("GET", "/v1/models/*",
@@ -37,12 +40,13 @@ void RegisterOpenAiModelRoutes(HttpServer& server, ServerContext& ctx) {
                  const std::string id = req->path.substr(std::string("/v1/models/").size());
                  for (const std::string& offered : OfferedModelIds(ctx)) {
                    if (offered == id) {
-                     responder->Send(HttpResponse::Json(200, ModelJson(id, created).dump()));
+                     responder->Send(HttpResponse::Json(200, SafeDump(ModelJson(id, created))));
                      return;
                    }
                  }
-                 responder->Send(OpenAiError(404, "The model '" + id + "' does not exist", "model",
-                                             "model_not_found"));
+                 responder->Send(OpenAiError(404,
+                                             "The model '" + QuotableText(id) + "' does not exist",
+                                             "model", "model_not_found"));
                }));
 
   // {"voices": [{"id", "kind": "engine"|"library"|"mirror"}], "default"}.
@@ -56,7 +60,7 @@ void RegisterOpenAiModelRoutes(HttpServer& server, ServerContext& ctx) {
                      voices.push_back({{"id", v.id}, {"kind", "library"}, {"name", v.name}});
                  voices.push_back({{"id", "mirror"}, {"kind", "mirror"}});
                  responder->Send(HttpResponse::Json(
-                     200, json{{"voices", voices}, {"default", DefaultVoiceName(ctx)}}.dump()));
+                     200, SafeDump(json{{"voices", voices}, {"default", DefaultVoiceName(ctx)}})));
                }));
 }
 

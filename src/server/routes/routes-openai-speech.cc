@@ -23,6 +23,8 @@
 #include "audio/resampler.h"
 #include "audio/time-stretcher.h"
 #include "common/base64.h"
+#include "common/client-text.h"
+#include "common/json-dump.h"
 #include "common/metrics.h"
 #include "pipeline/segmenter.h"
 #include "pipeline/tts-fanout.h"
@@ -127,7 +129,7 @@ std::vector<Segment> SpokenSegments(const ServerContext& ctx, const std::string&
 }
 
 json ErrorJson(const Error& e) {
-  return {{"message", e.what()},
+  return {{"message", ClientMessage(e)},
           {"type", e.HttpStatus() >= 500 ? "server_error" : "invalid_request_error"},
           {"param", nullptr},
           {"code", e.code()}};
@@ -183,8 +185,8 @@ class SpeechWriter {
         responder_->End();
       } else {
         responder_->Send(OpenAiError(e.HttpStatus() >= 500 ? e.HttpStatus() : 502,
-                                     std::string("speech synthesis failed: ") + e.what(), "",
-                                     e.code()));
+                                     std::string("speech synthesis failed: ") + ClientMessage(e),
+                                     "", e.code()));
       }
       return;
     }
@@ -266,7 +268,7 @@ class SpeechWriter {
 
   void Event(const json& event) {
     Start();
-    responder_->Write("data: " + event.dump() + "\n\n");
+    responder_->Write("data: " + SafeDump(event) + "\n\n");
   }
 
   std::shared_ptr<Responder> responder_;

@@ -6,6 +6,8 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "common/client-text.h"
+#include "common/json-dump.h"
 #include "server/routes/route-util.h"
 
 namespace mv {
@@ -37,14 +39,14 @@ HttpResponse OpenAiError(int status, const std::string& message, const std::stri
                           {"code", nullptr}};
   if (!param.empty()) error["param"] = param;
   if (!code.empty()) error["code"] = code;
-  return HttpResponse::Json(status, nlohmann::json{{"error", error}}.dump());
+  return HttpResponse::Json(status, SafeDump(nlohmann::json{{"error", error}}));
 }
 
 HttpResponse OpenAiErrorFrom(const Error& error) {
-  if (error.kind() == ErrorKind::kInternal) spdlog::error("internal error: {}", error.what());
+  if (IsServerSide(error)) spdlog::error("{}: {}", error.code(), error.what());
   const auto* with_param = dynamic_cast<const ParamError*>(&error);
-  return OpenAiError(error.HttpStatus(), error.what(), with_param ? with_param->param() : "",
-                     error.code());
+  return OpenAiError(error.HttpStatus(), ClientMessage(error),
+                     with_param ? with_param->param() : "", error.code());
 }
 
 HttpResponse OpenAiErrorFromCurrentException() {
@@ -54,7 +56,7 @@ HttpResponse OpenAiErrorFromCurrentException() {
     return OpenAiErrorFrom(e);
   } catch (const std::exception& e) {
     spdlog::error("unexpected exception: {}", e.what());
-    return OpenAiError(500, e.what(), "", "exception");
+    return OpenAiError(500, "internal error", "", "exception");
   }
 }
 

@@ -13,6 +13,8 @@
 
 #include "audio/audio-decoder.h"
 #include "audio/resampler.h"
+#include "common/client-text.h"
+#include "common/json-dump.h"
 #include "server/multipart.h"
 #include "server/routes/routes-openai-support.h"
 #include "server/routes/turn-support.h"
@@ -71,7 +73,7 @@ TranscriptionRequest ParseRequest(const ServerContext& ctx, const HttpRequest& r
     try {
       return MultipartForm::Parse(req.Header("content-type"), req.body);
     } catch (const Error& e) {
-      throw ParamError("file", e.kind(), e.code(), e.what());
+      throw ParamError("file", e.kind(), e.code(), ClientMessage(e));
     }
   }();
   TranscriptionRequest out;
@@ -120,7 +122,7 @@ HttpResponse Render(const TranscriptionRequest& request, const std::string& text
   HttpResponse r;
   switch (request.format) {
     case TranscriptFormat::kJson:
-      r.body = json{{"text", text}, {"usage", Usage(duration)}}.dump();
+      r.body = SafeDump(json{{"text", text}, {"usage", Usage(duration)}});
       return r;
     case TranscriptFormat::kText:
       r.content_type = "text/plain; charset=utf-8";
@@ -139,10 +141,12 @@ HttpResponse Render(const TranscriptionRequest& request, const std::string& text
                             {"avg_logprob", 0.0},
                             {"compression_ratio", 1.0},
                             {"no_speech_prob", 0.0}});
-      r.body = json{{"task", "transcribe"}, {"language", LanguageName(language)},
-                    {"duration", duration}, {"text", text},
-                    {"segments", segments}, {"usage", Usage(duration)}}
-                   .dump();
+      r.body = SafeDump(json{{"task", "transcribe"},
+                             {"language", LanguageName(language)},
+                             {"duration", duration},
+                             {"text", text},
+                             {"segments", segments},
+                             {"usage", Usage(duration)}});
       return r;
     }
     case TranscriptFormat::kSrt:
@@ -170,11 +174,11 @@ HttpResponse RenderStream(const std::string& text, double duration) {
   bool first = true;
   while (words >> word) {
     const json delta = {{"type", "transcript.text.delta"}, {"delta", (first ? "" : " ") + word}};
-    r.body += "data: " + delta.dump() + "\n\n";
+    r.body += "data: " + SafeDump(delta) + "\n\n";
     first = false;
   }
   const json done = {{"type", "transcript.text.done"}, {"text", text}, {"usage", Usage(duration)}};
-  r.body += "data: " + done.dump() + "\n\n";
+  r.body += "data: " + SafeDump(done) + "\n\n";
   return r;
 }
 
@@ -194,11 +198,12 @@ void RegisterOpenAiTranscriptionRoutes(HttpServer& server, ServerContext& ctx) {
         RunOpenAiJob(ctx, responder, [&ctx, request](const CancelToken& cancel) {
           AudioBuffer audio;
           try {
-            audio = DecodeAudio(request->audio_bytes, ctx.config.audio);
+            audio = DecodeAudio(request->audio_bytes, ctx.config.audio, ctx.asr->SampleRate());
           } catch (const Error& e) {
             CountRejected(kRoute, e);
-            throw ParamError("file", e.kind(), e.code(),
-                             std::string("the uploaded 'file' cannot be used: ") + e.what());
+            throw ParamError(
+                "file", e.kind(), e.code(),
+                std::string("the uploaded 'file' cannot be used: ") + ClientMessage(e));
           }
           const double duration = audio.DurationSeconds();
           const std::string language =

@@ -9,7 +9,9 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
+#include "common/client-text.h"
 #include "common/error.h"
+#include "common/json-dump.h"
 #include "common/metrics.h"
 #include "realtime/realtime-session.h"
 #include "server/http-server.h"
@@ -73,15 +75,14 @@ bool WantsBeta(const HttpRequest& req) {
 }
 
 std::string RefusalEvent(const std::string& code, const std::string& message) {
-  return json{{"type", "error"},
-              {"event_id", "event_0"},
-              {"error",
-               {{"type", "server_error"},
-                {"code", code},
-                {"message", message},
-                {"param", nullptr},
-                {"event_id", nullptr}}}}
-      .dump();
+  return SafeDump(json{{"type", "error"},
+                       {"event_id", "event_0"},
+                       {"error",
+                        {{"type", "server_error"},
+                         {"code", code},
+                         {"message", message},
+                         {"param", nullptr},
+                         {"event_id", nullptr}}}});
 }
 
 }  // namespace
@@ -112,7 +113,7 @@ void RegisterRealtimeRoutes(HttpServer& server, ServerContext& ctx) {
     } catch (const Error& e) {
       live->fetch_sub(1);
       spdlog::error("realtime: session failed to start: {}", e.what());
-      ws->SendText(RefusalEvent("session_failed", e.what()));
+      ws->SendText(RefusalEvent("session_failed", ClientMessage(e)));
       ws->Close(1011, "session failed");
       return;
     }

@@ -12,7 +12,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/client-text.h"
 #include "common/error.h"
+#include "common/json-dump.h"
 #include "server/http-server.h"
 #include "server/multipart.h"
 #include "server/routes/route-util.h"
@@ -39,7 +41,7 @@ std::pair<std::string, std::string> IdAndRest(const HttpRequest& req) {
 
 HttpResponse NoVoice(const std::string& id) {
   return HttpResponse::Error(404, Error::KindName(ErrorKind::kNotFound), "no_voice",
-                             "no voice '" + id + "'");
+                             "no voice '" + QuotableText(id) + "'");
 }
 
 // Library voices are identification candidates (never owners).
@@ -83,14 +85,14 @@ void RegisterVoiceRoutes(HttpServer& server, ServerContext& ctx) {
                                   return HttpResponse::Error(409, "conflict", e.code(), e.what());
                                 }
                                 EnrolForIdentification(ctx, v, cancel);
-                                return HttpResponse::Json(201, v.ToJson().dump());
+                                return HttpResponse::Json(201, SafeDump(v.ToJson()));
                               });
                });
 
   server.Route("GET", "/api/voices", [&ctx](auto, std::shared_ptr<Responder> responder) {
     json list = json::array();
     for (const LibraryVoice& v : ctx.voices->List()) list.push_back(v.ToJson());
-    responder->Send(HttpResponse::Json(200, json{{"voices", list}}.dump()));
+    responder->Send(HttpResponse::Json(200, SafeDump(json{{"voices", list}})));
   });
 
   server.Route("GET", "/api/voices/*",
@@ -98,7 +100,8 @@ void RegisterVoiceRoutes(HttpServer& server, ServerContext& ctx) {
                  auto [id, rest] = IdAndRest(*req);
                  if (rest.empty()) {
                    const auto v = ctx.voices->Find(id);
-                   responder->Send(v ? HttpResponse::Json(200, v->ToJson().dump()) : NoVoice(id));
+                   responder->Send(v ? HttpResponse::Json(200, SafeDump(v->ToJson()))
+                                     : NoVoice(id));
                    return;
                  }
                  if (rest != "audio")
@@ -124,7 +127,7 @@ void RegisterVoiceRoutes(HttpServer& server, ServerContext& ctx) {
                    if (!ctx.voices->Remove(id)) return NoVoice(id);
                    if (ctx.speakers) ctx.speakers->Remove("voice:" + id);
                    spdlog::info("voice library: deleted '{}'", id);
-                   return HttpResponse::Json(200, json{{"id", id}, {"deleted", true}}.dump());
+                   return HttpResponse::Json(200, SafeDump(json{{"id", id}, {"deleted", true}}));
                  });
                });
 }

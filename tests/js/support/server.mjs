@@ -87,7 +87,8 @@ export async function startMirrorvox({ yaml = '', env = {}, args = [], timeoutMs
   writeFileSync(configPath, yaml);
   const p = await startListening(
     [MIRRORVOX_BIN, 'serve', '--config', configPath, '--host', '127.0.0.1', '--port', '0', ...args],
-    { MIRRORVOX_LOG_LEVEL: 'info', ...env },
+    // The machine user's own API keys never reach a test's server.
+    { MIRRORVOX_LOG_LEVEL: 'info', MIRRORVOX_SERVER__AUTH__KEYS_FILE: join(dir, 'keys.json'), ...env },
     timeoutMs,
     'mirrorvox serve',
   );

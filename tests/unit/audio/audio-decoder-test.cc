@@ -1,6 +1,9 @@
 #include "audio/audio-decoder.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <random>
@@ -247,6 +250,116 @@ TEST(AudioDecoderTest, HighlyCompressedLongFileIsTooLong) {
   AudioConfig limits;
   limits.max_seconds = 0.5;
   ExpectError(flac, ErrorKind::kTooLarge, "too_long", limits);
+}
+
+// A WAV header declaring `rate`, with `samples` samples of 16-bit mono.
+std::string WavAtRate(std::uint32_t rate, std::size_t samples) {
+  std::string wav =
+      test::MakeWav({std::vector<float>(samples, 0.1f)}, 16000, test::WavSample::kS16);
+  for (int i = 0; i < 4; ++i) wav[24 + i] = static_cast<char>((rate >> (8 * i)) & 0xFF);
+  const std::uint32_t bytes_per_s = rate * 2;
+  for (int i = 0; i < 4; ++i) wav[28 + i] = static_cast<char>((bytes_per_s >> (8 * i)) & 0xFF);
+  return wav;
+}
+
+TEST(AudioDecoderTest, DeclaredSampleRateOutsideTheLimitsIsRefused) {
+  for (std::uint32_t rate : {1u, 100u, 3999u, 192001u, 655350u, 0x7FFFFFFFu, 0xFFFFFFFFu}) {
+    SCOPED_TRACE(rate);
+    ExpectError(WavAtRate(rate, 100), ErrorKind::kInvalidInput, "unsupported_sample_rate");
+  }
+  AudioConfig narrow;
+  narrow.min_sample_rate = 16000;
+  narrow.max_sample_rate = 16000;
+  ExpectError(WavAtRate(8000, 100), ErrorKind::kInvalidInput, "unsupported_sample_rate", narrow);
+  EXPECT_NO_THROW(DecodeAudio(WavAtRate(16000, 100), narrow));
+}
+
+TEST(AudioDecoderTest, FlacAtARefusedRateFailsBeforeDecoding) {
+  AudioBuffer tone;
+  tone.sample_rate = 96000;
+  tone.samples.assign(9600, 0.1f);
+  AudioConfig limits;
+  limits.max_sample_rate = 48000;
+  ExpectError(EncodeAudio(tone, AudioFormat::kFlac), ErrorKind::kInvalidInput,
+              "unsupported_sample_rate", limits);
+}
+
+TEST(AudioDecoderTest, OneSampleFilesDecodeOrFailCleanly) {
+  // Was a crash: 1 sample at 48 kHz resampled to 0 samples into a null buffer.
+  for (std::uint32_t rate : {8000u, 44100u, 48000u, 192000u}) {
+    SCOPED_TRACE(rate);
+    try {
+      const AudioBuffer a = DecodeAudio(WavAtRate(rate, 1), {}, 16000);
+      EXPECT_EQ(a.sample_rate, 16000);
+      EXPECT_LE(a.samples.size(), 2u);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput) << e.what();
+    }
+    EXPECT_LE(Resample(AudioBuffer{{0.5f}, static_cast<int>(rate)}, 16000).samples.size(), 2u);
+  }
+}
+
+TEST(AudioDecoderTest, ResamplingWhileDecodingMatchesResamplingAfter) {
+  const std::string wav = EncodeAudio(test::Speech(), AudioFormat::kWav);
+  const AudioBuffer after = Resample(DecodeAudio(wav), 24000);
+  const AudioBuffer during = DecodeAudio(wav, {}, 24000);
+  EXPECT_EQ(during.sample_rate, 24000);
+  ASSERT_NEAR(static_cast<double>(during.samples.size()), static_cast<double>(after.samples.size()),
+              64.0);
+  double diff = 0, energy = 0;
+  const std::size_t n = std::min(during.samples.size(), after.samples.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    diff += std::pow(during.samples[i] - after.samples[i], 2);
+    energy += std::pow(after.samples[i], 2);
+  }
+  EXPECT_LT(diff / energy, 1e-3);
+}
+
+// Peak resident memory a forked child gains while decoding `bytes`.
+long PeakGrowthKb(const std::string& bytes, int target_rate) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    rusage before{}, after{};
+    getrusage(RUSAGE_SELF, &before);
+    long samples = 0;
+    try {
+      AudioConfig limits;
+      limits.max_bytes = 100u << 20;
+      samples = static_cast<long>(DecodeAudio(bytes, limits, target_rate).samples.size());
+    } catch (...) {
+      samples = -1;
+    }
+    getrusage(RUSAGE_SELF, &after);
+    const long growth = samples < 0 ? -1 : after.ru_maxrss - before.ru_maxrss;
+    if (write(fds[1], &growth, sizeof growth) != sizeof growth) _exit(1);
+    _exit(0);
+  }
+  close(fds[1]);
+  long growth = -1;
+  if (read(fds[0], &growth, sizeof growth) != sizeof growth) growth = -1;
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return growth;
+}
+
+// A small file at a high rate: memory follows the output rate, not the file's.
+TEST(AudioDecoderTest, HighRateBombStaysProportionalToTheOutput) {
+  AudioBuffer silence;
+  silence.sample_rate = 192000;
+  silence.samples.assign(192000 * 60, 0.0f);  // a minute: 46 MB as floats
+  const std::string flac = EncodeAudio(silence, AudioFormat::kFlac);
+  silence.samples = {};
+  EXPECT_LT(flac.size(), 2u << 20);
+  const long at_16k = PeakGrowthKb(flac, 16000);
+  ASSERT_GE(at_16k, 0);
+  std::cout << "[ measured ] " << flac.size() / 1024 << " KB FLAC at 192 kHz, 60 s: peak growth "
+            << at_16k / 1024 << " MB decoding to 16 kHz\n";
+  // 60 s at 16 kHz is 3.8 MB of floats; at the file's rate it would be 46 MB.
+  EXPECT_LT(at_16k, 25 * 1024) << "peak growth " << at_16k << " KB";
 }
 
 }  // namespace

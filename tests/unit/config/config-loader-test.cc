@@ -16,7 +16,7 @@ using testing::TempYaml;
 TEST(ConfigLoaderTest, NoFileGivesValidDefaults) {
   const Config config = LoadConfig("", {});
   EXPECT_EQ(config.server.port, 8001);
-  EXPECT_EQ(config.server.host, "0.0.0.0");
+  EXPECT_EQ(config.server.host, "127.0.0.1");
   EXPECT_TRUE(config.llm.endpoints.empty());
   EXPECT_TRUE(config.warnings.empty());
   EXPECT_EQ(config.source, "built-in defaults");
