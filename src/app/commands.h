@@ -36,6 +36,9 @@ int RunSay(const SayOptions& options);
 
 int RunConfigCheck(const std::string& config_path);
 
+// `doctor`: checks the config's engines, endpoints, LLM, files and ports.
+int RunDoctor(const std::string& config_path);
+
 // `client` and its options (cmd-client.cc).
 CLI::App* AddClientCommand(CLI::App& app, ClientConfig& config);
 int RunClient(const ClientConfig& config);

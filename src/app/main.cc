@@ -38,15 +38,21 @@ int main(int argc, char** argv) {
   say_cmd->add_option("text", say.text, "Text to speak")->required();
   say_cmd->add_option("-o,--output", say.output, "Output WAV file")->required();
   say_cmd->add_option("--lang", say.language, "Language: en, zh, ...")->capture_default_str();
-  say_cmd->add_option("--voice", say.voice, "Voice (flite: slt rms awb kal16 kal; espeak: cmn ...)");
+  say_cmd->add_option("--voice", say.voice,
+                      "Voice (flite: slt rms awb kal16 kal; espeak: cmn ...)");
   say_cmd->add_option("-c,--config", say.config_path, "YAML config file");
 
   std::string check_path = env_config;
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
-  auto* check_cmd =
-      config_cmd->add_subcommand("check", "Validate and print the resolved config (secrets masked)");
+  auto* check_cmd = config_cmd->add_subcommand(
+      "check", "Validate and print the resolved config (secrets masked)");
   check_cmd->add_option("-c,--config", check_path, "YAML config file (default: embedded)");
+
+  std::string doctor_path = env_config;
+  auto* doctor_cmd = app.add_subcommand(
+      "doctor", "Check what the config needs on this machine: one line per check, with the fix");
+  doctor_cmd->add_option("-c,--config", doctor_path, "YAML config file (default: embedded)");
 
   mv::ClientConfig client;
   auto* client_cmd = mv::AddClientCommand(app, client);
@@ -57,6 +63,7 @@ int main(int argc, char** argv) {
   if (*transcribe_cmd) return mv::RunTranscribe(transcribe);
   if (*say_cmd) return mv::RunSay(say);
   if (*check_cmd) return mv::RunConfigCheck(check_path);
+  if (*doctor_cmd) return mv::RunDoctor(doctor_path);
   if (*client_cmd) return mv::RunClient(client);
   return 2;
 }

@@ -100,7 +100,11 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args,
   log_path_ = dir + "/server.log";
   std::vector<std::string> argv = {MV_BINARY, "serve", "--host", "127.0.0.1", "--port", "0"};
   argv.insert(argv.end(), args.begin(), args.end());
-  pid_ = Spawn(argv, env, dir + "/server.out", log_path_);
+  // Tests name their LLM: whatever listens on this machine's usual LLM ports
+  // must not answer for them. Discovery tests turn it back on.
+  std::map<std::string, std::string> child_env = env;
+  child_env.try_emplace("MIRRORVOX_LLM__DISCOVER", "false");
+  pid_ = Spawn(argv, child_env, dir + "/server.out", log_path_);
   static const std::regex kListening(R"(listening on https?://[^:]+:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(startup_timeout_s);
   while (std::chrono::steady_clock::now() < deadline && Alive()) {

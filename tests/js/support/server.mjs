@@ -87,7 +87,9 @@ export async function startMirrorvox({ yaml = '', env = {}, args = [], timeoutMs
   writeFileSync(configPath, yaml);
   const p = await startListening(
     [MIRRORVOX_BIN, 'serve', '--config', configPath, '--host', '127.0.0.1', '--port', '0', ...args],
-    { MIRRORVOX_LOG_LEVEL: 'info', ...env },
+    // LLM discovery off unless asked: what listens on this machine's usual
+    // LLM ports must not answer for a test.
+    { MIRRORVOX_LOG_LEVEL: 'info', MIRRORVOX_LLM__DISCOVER: 'false', ...env },
     timeoutMs,
     'mirrorvox serve',
   );
