@@ -30,6 +30,10 @@ set(CPACK_PACKAGE_CONTACT "mirrorvox maintainers <mirrorvox@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "Streaming voice-chat server: speech in, ASR, any OpenAI-compatible LLM, TTS, speech out")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+# DESTDIR staging with the final prefix, so install-service.cmake sees /usr
+# and puts the config in /etc.
+set(CPACK_SET_DESTDIR ON)
+set(CPACK_INSTALL_PREFIX /usr)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEB_COMPONENT_INSTALL OFF)

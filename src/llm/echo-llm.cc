@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 

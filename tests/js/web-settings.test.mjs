@@ -79,7 +79,7 @@ test('model, language and push to talk are picked, saved and sent', async () => 
     await page.check('input[name="mode"][value="ptt"]');
     await page.waitForFunction(() => {
       const s = window.mirrorvox.state.session;
-      return s && s.audio.input.transcription.language === 'zh' && s.audio.input.turn_detection === null;
+      return s && s.audio && s.audio.input.transcription && s.audio.input.transcription.language === 'zh' && s.audio.input.turn_detection === null;
     }, null, WAIT);
     await say(page, 'and now');
     await page.locator('li.msg.assistant .text', { hasText: 'This is beta speaking.' }).waitFor(WAIT);
@@ -100,7 +100,7 @@ test('model, language and push to talk are picked, saved and sent', async () => 
     assert.equal(await page.textContent('#talk'), 'Hold to talk');
     await page.waitForFunction(() => {
       const s = window.mirrorvox.state.session;
-      return s && s.audio.input.transcription.language === 'zh' && s.audio.input.turn_detection === null;
+      return s && s.audio && s.audio.input.transcription && s.audio.input.transcription.language === 'zh' && s.audio.input.turn_detection === null;
     }, null, WAIT);
     await say(page, 'still you');
     await page.locator('li.msg.assistant .text', { hasText: 'This is beta speaking.' }).nth(1).waitFor(WAIT);

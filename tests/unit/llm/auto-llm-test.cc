@@ -58,6 +58,34 @@ Run Ask(Llm& llm, const std::string& text, ChatOptions options = {}, CancelToken
   return run;
 }
 
+TEST(AutoLlmTest, ConfigNamesBadDiscoveryAndFallbackKeys) {
+  auto message = [](LlmConfig c) {
+    try {
+      c.Validate();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("valid");
+  };
+  LlmConfig c;
+  EXPECT_EQ(message(c), "valid");
+  EXPECT_EQ(c.EffectiveFallback(), "echo");  // nothing configured: echo
+  c.fallback = "maybe";
+  EXPECT_NE(message(c).find("llm.fallback: must be auto, echo or error, got 'maybe'"),
+            std::string::npos)
+      << message(c);
+  c = LlmConfig();
+  c.discover_interval_ms = 10;
+  EXPECT_NE(message(c).find("llm.discover_interval_ms"), std::string::npos) << message(c);
+  c = LlmConfig();
+  c.discover_urls = {"127.0.0.1:11434"};
+  EXPECT_NE(message(c).find("llm.discover_urls[0]"), std::string::npos) << message(c);
+  c = LlmConfig();
+  c.fallback = "echo";
+  c.endpoints = {{"http://127.0.0.1:1/v1", "", ""}};
+  EXPECT_EQ(c.EffectiveFallback(), "echo");  // explicit wins
+}
+
 TEST(AutoLlmTest, WithNoModelTheReplyIsALabelledEcho) {
   AutoLlm llm(NoDiscovery());
   Run run = Ask(llm, "  turn on the kitchen lights ");
