@@ -290,10 +290,6 @@ void CheckVoiceLibrary(const Config& config, DoctorLines& out) {
 void CheckPorts(const Config& config, DoctorLines& out) {
   const ServerConfig& s = config.server;
   const std::string where = s.host + ":" + std::to_string(s.port);
-  if (s.port == 0) {
-    out.push_back({true, "port: any free one (server.port 0)", ""});
-    return;
-  }
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;

@@ -20,7 +20,7 @@ echo "package: $(basename "$deb") ($(du -h "$deb" | cut -f1))"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 for want in pocketsphinx-en-us espeak-ng-data libboost-url1.81.0 libavcodec libspdlog libyaml-cpp \
-            libsoxr libopus libportaudio2 libwebrtc-audio-processing libflite1 libssl; do
+            libsoxr libportaudio2 libwebrtc-audio-processing libflite1 libssl; do
   grep -q "$want" <<<"$depends" || fail "Depends lacks $want"
 done
 if grep -q -- '-dev' <<<"$depends"; then fail "Depends names a -dev package"; fi
@@ -60,10 +60,11 @@ for cmd in serve doctor transcribe say config client; do
   grep -q "^  $cmd" <<<"$help" || fail "--help lacks $cmd"
 done
 
-# doctor on the installed config; no LLM discovery (whatever runs here), a
-# free port, the voice library in the scratch dir.
+# doctor on the installed config; no LLM discovery (whatever runs here), some
+# high port, the voice library in the scratch dir.
 set +e
-MIRRORVOX_LLM__DISCOVER=false MIRRORVOX_SERVER__PORT=0 MIRRORVOX_LIBRARY__DIR="$scratch/voices" \
+MIRRORVOX_LLM__DISCOVER=false MIRRORVOX_SERVER__PORT=$((20000 + RANDOM % 40000)) \
+  MIRRORVOX_LIBRARY__DIR="$scratch/voices" \
   "$bin" doctor -c "$root/etc/mirrorvox/mirrorvox.yaml" >"$scratch/doctor.out" 2>"$scratch/doctor.err"
 rc=$?
 set -e

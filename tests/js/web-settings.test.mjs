@@ -103,7 +103,7 @@ test('model, language and push to talk are picked, saved and sent', async () => 
       return s && s.audio && s.audio.input.transcription && s.audio.input.transcription.language === 'zh' && s.audio.input.turn_detection === null;
     }, null, WAIT);
     await say(page, 'still you');
-    await page.locator('li.msg.assistant .text', { hasText: 'This is beta speaking.' }).nth(1).waitFor(WAIT);
+    await page.locator('li.msg.assistant .text', { hasText: 'This is beta speaking.' }).waitFor(WAIT); // a new page: a new transcript
 
     // A model the server does not offer is never sent: the default answers.
     await page.evaluate(() =>

@@ -41,14 +41,14 @@ LlmConfig NoDiscovery() {
   return c;
 }
 
-struct Run {
+struct ChatRun {
   LlmResult result;
   std::string streamed;
   int deltas = 0;
 };
 
-Run Ask(Llm& llm, const std::string& text, ChatOptions options = {}, CancelToken cancel = {}) {
-  Run run;
+ChatRun Ask(Llm& llm, const std::string& text, ChatOptions options = {}, CancelToken cancel = {}) {
+  ChatRun run;
   run.result =
       llm.Chat({{"user", "earlier question"}, {"assistant", "earlier answer"}, {"user", text}},
                options, cancel, [&](std::string_view d) {
@@ -88,7 +88,7 @@ TEST(AutoLlmTest, ConfigNamesBadDiscoveryAndFallbackKeys) {
 
 TEST(AutoLlmTest, WithNoModelTheReplyIsALabelledEcho) {
   AutoLlm llm(NoDiscovery());
-  Run run = Ask(llm, "  turn on the kitchen lights ");
+  ChatRun run = Ask(llm, "  turn on the kitchen lights ");
   ASSERT_TRUE(run.result.ok()) << run.result.error->what();
   EXPECT_EQ(run.streamed, kPrefix + "turn on the kitchen lights");
   EXPECT_EQ(run.result.text, run.streamed);
@@ -106,7 +106,7 @@ TEST(AutoLlmTest, EchoHonoursACancelledCall) {
   AutoLlm llm(NoDiscovery());
   CancelToken cancel;
   cancel.Cancel();
-  Run run = Ask(llm, "hello", {}, cancel);
+  ChatRun run = Ask(llm, "hello", {}, cancel);
   ASSERT_FALSE(run.result.ok());
   EXPECT_EQ(run.result.error->kind(), ErrorKind::kCancelled);
   EXPECT_EQ(run.streamed, "");
@@ -116,7 +116,7 @@ TEST(AutoLlmTest, FallbackErrorAnswers503NoLlmEndpoint) {
   LlmConfig c = NoDiscovery();
   c.fallback = "error";
   AutoLlm llm(c);
-  Run run = Ask(llm, "hello");
+  ChatRun run = Ask(llm, "hello");
   ASSERT_FALSE(run.result.ok());
   EXPECT_EQ(run.result.error->code(), "no_llm_endpoint");
   EXPECT_EQ(run.result.error->kind(), ErrorKind::kUnavailable);
@@ -128,7 +128,7 @@ TEST(AutoLlmTest, ConfiguredEndpointsThatFailAreAnErrorByDefault) {
   c.endpoints = {{DeadUrl(), "", "m"}};
   EXPECT_EQ(c.EffectiveFallback(), "error");
   AutoLlm llm(c);
-  Run run = Ask(llm, "hello");
+  ChatRun run = Ask(llm, "hello");
   ASSERT_FALSE(run.result.ok());
   EXPECT_EQ(run.result.error->code(), "llm_failed");
   EXPECT_EQ(llm.Status().mode, "configured");
@@ -140,7 +140,7 @@ TEST(AutoLlmTest, FallbackEchoTakesOverFromFailedEndpoints) {
   c.endpoints = {{DeadUrl(), "", "m"}};
   c.fallback = "echo";
   AutoLlm llm(c);
-  Run run = Ask(llm, "are you there");
+  ChatRun run = Ask(llm, "are you there");
   ASSERT_TRUE(run.result.ok()) << run.result.error->what();
   EXPECT_EQ(run.streamed, kPrefix + "are you there");
   EXPECT_NE(llm.Status().last_error.find("LLM endpoint failed"), std::string::npos)
@@ -163,7 +163,7 @@ TEST(AutoLlmTest, ADiscoveredServerAnswersWithItsFirstChatModel) {
   EXPECT_EQ(s.url, ollama.base_url());
   EXPECT_EQ(s.model, "llama3.2:latest");
   EXPECT_EQ(s.models, (std::vector<std::string>{"llama3.2:latest", "qwen2.5:7b"}));
-  Run run = Ask(llm, "hi");
+  ChatRun run = Ask(llm, "hi");
   ASSERT_TRUE(run.result.ok()) << run.result.error->what();
   EXPECT_EQ(run.streamed, "Hello from Ollama.");
   EXPECT_EQ(ollama.requests().back().body["model"], "llama3.2:latest");
@@ -193,7 +193,7 @@ TEST(AutoLlmTest, BeforeAnythingIsFoundAndAfterItGoesTheReplyIsEcho) {
   EXPECT_EQ(Ask(llm, "two").streamed, "Hello! I am a fake language model.");
   // It goes away between rounds: the failed call is answered by echo.
   server.Refuse();
-  Run run = Ask(llm, "three");
+  ChatRun run = Ask(llm, "three");
   ASSERT_TRUE(run.result.ok()) << run.result.error->what();
   EXPECT_EQ(run.streamed, kPrefix + "three");
   ASSERT_TRUE(WaitFor([&] { return llm.Status().mode == "echo"; }));
