@@ -9,6 +9,8 @@ jobs=$(nproc)
 # Third-party JS clients the tests drive mirrorvox with (exact versions from
 # the lock file).
 npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
-cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMV_WERROR=ON
-cmake --build build-test -j "$jobs"
-ctest --test-dir build-test --output-on-failure -j "$jobs" --timeout 600
+# The build directory scripts/serve.sh uses too (scripts/build-dir.sh).
+. scripts/build-dir.sh
+mv_configure
+cmake --build "$MV_BUILD_DIR" -j "$jobs"
+ctest --test-dir "$MV_BUILD_DIR" --output-on-failure -j "$jobs" --timeout 600

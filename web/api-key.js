@@ -8,7 +8,7 @@ export function apiKey() {
   try {
     return localStorage.getItem(STORAGE) || '';
   } catch {
-    return '';  // storage disabled: no key
+    return ''; // storage disabled: no key
   }
 }
 
@@ -25,12 +25,12 @@ export function setApiKey(key) {
 
 export function authHeaders(extra = {}) {
   const key = apiKey();
-  return key ? {...extra, Authorization: `Bearer ${key}`} : extra;
+  return key ? { ...extra, Authorization: `Bearer ${key}` } : extra;
 }
 
 // fetch() with the key, when there is one.
 export function authFetch(url, options = {}) {
-  return fetch(url, {...options, headers: authHeaders(options.headers || {})});
+  return fetch(url, { ...options, headers: authHeaders(options.headers || {}) });
 }
 
 export function realtimeProtocols() {

@@ -1,12 +1,21 @@
 // mirrorvox web client: wires the microphone, the player and the transcript
 // to the /v1/realtime session (docs/realtime.md). No framework, no build step.
-import {keyRequired, setApiKey} from './api-key.js';
-import {MicCapture, microphoneErrorMessage, Player} from './audio.js';
-import {LatencyTable} from './latency.js';
-import {base64ToPcm16, pcm16ToBase64} from './pcm.js';
-import {RealtimeClient} from './realtime.js';
-import {Transcript} from './transcript.js';
-import {fetchVoices, fillVoiceSelect, recordAndEnrol} from './voices.js';
+import { keyRequired, setApiKey } from './api-key.js';
+import { MicCapture, Player, microphoneErrorMessage } from './audio.js';
+import { LatencyTable } from './latency.js';
+import { base64ToPcm16, pcm16ToBase64 } from './pcm.js';
+import { RealtimeClient } from './realtime.js';
+import { Transcript } from './transcript.js';
+import { fetchVoices, fillVoiceSelect, recordAndEnrol } from './voices.js';
+import {
+  fetchLlmStatus,
+  fillModelSelect,
+  llmStateText,
+  loadSettings,
+  saveSettings,
+  sessionFields,
+  showLlmBanner,
+} from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -27,6 +36,12 @@ const ui = {
   enrolRecord: $('enrol-record'),
   enrolStatus: $('enrol-status'),
   player: $('player'),
+  llmBanner: $('llm-banner'),
+  llmBannerText: $('llm-banner-text'),
+  llmBannerFix: $('llm-banner-fix'),
+  model: $('setting-model'),
+  language: $('setting-language'),
+  llmState: $('llm-state'),
 };
 
 const client = new RealtimeClient();
@@ -47,7 +62,12 @@ const state = {
   taps: new Set(), // extra consumers of microphone frames (enrolment)
   bargeIns: 0, // replies cut short by the user's speech
   refused: false, // the server turned this session away (session_limit)
+  settings: loadSettings(), // saved in this browser (settings.js)
+  session: null, // the session as the server last reported it
+  llm: null, // /healthz llm: which model answers
 };
+state.mode = state.settings.mode;
+state.wantedVoice = state.settings.voice;
 window.mirrorvox = { client, mic, player, state }; // for the console and tests
 
 // ---- messages ---------------------------------------------------------
@@ -114,12 +134,10 @@ client.onopen = () => {
   setConnection('open', 'Connected');
   hideAlert('connection');
   // The session starts with the server's defaults: align it with the page.
-  const session = { type: 'realtime' };
-  if (state.mode === 'ptt') session.audio = { input: { turn_detection: null } };
-  if (state.wantedVoice) {
-    session.audio = { ...session.audio, output: { voice: state.wantedVoice } };
-  }
-  if (session.audio) client.send({ type: 'session.update', session });
+  const session = { type: 'realtime', ...sessionFields(state.settings, state.llm) };
+  if (state.mode === 'ptt') session.audio.input.turn_detection = null;
+  if (state.wantedVoice) session.audio.output = { voice: state.wantedVoice };
+  client.send({ type: 'session.update', session });
   settleWaiters(true);
 };
 
@@ -169,6 +187,7 @@ function voiceOf(session) {
 }
 
 function onSession(session) {
+  state.session = session || null;
   state.voice = voiceOf(session);
   if (state.voice && [...ui.voice.options].some((o) => o.value === state.voice)) {
     ui.voice.value = state.voice;
@@ -458,6 +477,7 @@ for (const radio of document.querySelectorAll('input[name="mode"]')) {
   radio.addEventListener('change', () => {
     if (!radio.checked) return;
     state.mode = radio.value;
+    saveSetting('mode', state.mode);
     stopListening();
     releaseHold(false);
     const turn_detection = state.mode === 'ptt' ? null : { type: 'server_vad' };
@@ -508,6 +528,7 @@ async function loadVoices(select = '') {
 
 function chooseVoice(id) {
   state.wantedVoice = id;
+  saveSetting('voice', id);
   client.send({ type: 'session.update', session: { type: 'realtime', audio: { output: { voice: id } } } });
 }
 ui.voice.addEventListener('change', () => chooseVoice(ui.voice.value));
@@ -551,8 +572,48 @@ ui.enrolForm.addEventListener('submit', async (e) => {
   }
 });
 
+// ---- settings and the language model ----------------------------------
+
+function saveSetting(key, value) {
+  state.settings = { ...state.settings, [key]: value };
+  saveSettings(state.settings);
+}
+
+function sendSettings() {
+  if (!client.open) return; // onopen sends them
+  client.send({ type: 'session.update', session: { type: 'realtime', ...sessionFields(state.settings, state.llm) } });
+}
+
+async function refreshLlm() {
+  const llm = await fetchLlmStatus();
+  const previous = state.llm;
+  state.llm = llm;
+  showLlmBanner(ui.llmBanner, ui.llmBannerText, ui.llmBannerFix, llm);
+  ui.llmState.textContent = llmStateText(llm);
+  // A saved model the server no longer offers shows (and asks for) the default.
+  const before = sessionFields(state.settings, previous).model;
+  fillModelSelect(ui.model, llm, state.settings.model);
+  if (sessionFields(state.settings, llm).model !== before) sendSettings();
+}
+
+ui.model.addEventListener('change', () => {
+  saveSetting('model', ui.model.value);
+  sendSettings();
+});
+ui.language.addEventListener('change', () => {
+  saveSetting('language', ui.language.value);
+  sendSettings();
+});
+
 // ---- start ------------------------------------------------------------
 
+for (const radio of document.querySelectorAll('input[name="mode"]')) radio.checked = radio.value === state.mode;
+ui.language.value = [...ui.language.options].some((o) => o.value === state.settings.language)
+  ? state.settings.language
+  : '';
 updateTalkButton();
+setActivity(idleHint());
 connect();
 loadVoices();
+refreshLlm();
+setInterval(refreshLlm, 30000); // discovery looks again every 30 s

@@ -1,6 +1,6 @@
 // The /v1/realtime WebSocket (docs/realtime.md, current event names) on the
 // page's own host: ws:// for http pages, wss:// for https ones.
-import {realtimeProtocols} from './api-key.js';
+import { realtimeProtocols } from './api-key.js';
 
 export function realtimeUrl(loc = window.location) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';

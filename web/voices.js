@@ -1,8 +1,8 @@
 // The voice picker (GET /v1/audio/voices: engine voices, the voice library,
 // `mirror`) and enrolment of a new library voice from the microphone.
-import {authFetch} from './api-key.js';
-import {RATE} from './audio.js';
-import {encodeWav} from './pcm.js';
+import { authFetch } from './api-key.js';
+import { RATE } from './audio.js';
+import { encodeWav } from './pcm.js';
 
 async function errorText(res) {
   try {
@@ -83,7 +83,7 @@ export async function recordAndEnrol({ name, seconds, tap, onprogress }) {
   const form = new FormData();
   form.append('name', name);
   form.append('audio', encodeWav(frames, RATE), 'enrol.wav');
-  const res = await authFetch('/api/voices', {method: 'POST', body: form});
+  const res = await authFetch('/api/voices', { method: 'POST', body: form });
   if (!res.ok) throw new Error(await errorText(res));
   return res.json();
 }

@@ -7,6 +7,7 @@
 #include "app/commands.h"
 #include "common/error.h"
 #include "config/config-loader.h"
+#include "llm/auto-llm.h"
 #include "server/access-control.h"
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
@@ -48,7 +49,10 @@ int RunServe(const ServeOptions& options) {
       tts->Calibrate(ctx.config.tts.language);
       ctx.tts = std::move(tts);
     }
-    ctx.llm = Llm::Create("openai", ctx.config.llm);
+    // Configured endpoints, else one discovered on this machine, else echo.
+    auto llm = std::make_unique<AutoLlm>(ctx.config.llm);
+    ctx.llm_status = llm.get();
+    ctx.llm = std::move(llm);
     SetUpVoiceIdentity(ctx);
     ctx.compute = std::make_unique<ThreadPool>(ctx.config.server.compute_threads);
     if (ctx.config.tts.IsRemote()) {

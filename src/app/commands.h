@@ -47,6 +47,9 @@ struct KeysOptions {
 CLI::App* AddKeysCommand(CLI::App& app, KeysOptions& options);
 int RunKeys(CLI::App& keys_command, const KeysOptions& options);
 
+// `doctor`: checks the config's engines, endpoints, LLM, files and ports.
+int RunDoctor(const std::string& config_path);
+
 // `client` and its options (cmd-client.cc).
 CLI::App* AddClientCommand(CLI::App& app, ClientConfig& config);
 int RunClient(const ClientConfig& config);

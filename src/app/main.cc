@@ -53,6 +53,11 @@ int main(int argc, char** argv) {
   keys.config_path = env_config;
   auto* keys_cmd = mv::AddKeysCommand(app, keys);
 
+  std::string doctor_path = env_config;
+  auto* doctor_cmd = app.add_subcommand(
+      "doctor", "Check what the config needs on this machine: one line per check, with the fix");
+  doctor_cmd->add_option("-c,--config", doctor_path, "YAML config file (default: embedded)");
+
   mv::ClientConfig client;
   auto* client_cmd = mv::AddClientCommand(app, client);
 
@@ -62,6 +67,7 @@ int main(int argc, char** argv) {
   if (*transcribe_cmd) return mv::RunTranscribe(transcribe);
   if (*say_cmd) return mv::RunSay(say);
   if (*check_cmd) return mv::RunConfigCheck(check_path);
+  if (*doctor_cmd) return mv::RunDoctor(doctor_path);
   if (*client_cmd) return mv::RunClient(client);
   if (*keys_cmd) return mv::RunKeys(*keys_cmd, keys);
   return 2;

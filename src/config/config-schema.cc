@@ -404,6 +404,15 @@ std::vector<ConfigField> MakeFields() {
       1, 600000));
   f.push_back(Int(
       "llm.cooldown_ms", [](auto& c) -> auto& { return c.llm.cooldown_ms; }, 0, 3600000));
+  f.push_back(Bool(
+      "llm.discover", [](auto& c) -> auto& { return c.llm.discover; }));
+  f.push_back(StringList(
+      "llm.discover_urls", [](auto& c) -> auto& { return c.llm.discover_urls; }));
+  f.push_back(Int(
+      "llm.discover_interval_ms", [](auto& c) -> auto& { return c.llm.discover_interval_ms; },
+      1000, 3600000));
+  f.push_back(String(
+      "llm.fallback", [](auto& c) -> auto& { return c.llm.fallback; }));
   // voiceprint
   f.push_back(Bool(
       "voiceprint.enabled", [](auto& c) -> auto& { return c.voiceprint.enabled; }));

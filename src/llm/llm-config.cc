@@ -23,6 +23,22 @@ void LlmConfig::Validate() const {
   CheckConfigRange("llm.max_tokens", max_tokens, 1, 1 << 20);
   CheckConfigRange("llm.first_token_timeout_ms", first_token_timeout_ms, 1, 600000);
   CheckConfigRange("llm.cooldown_ms", cooldown_ms, 0, 3600000);
+  for (std::size_t i = 0; i < discover_urls.size(); ++i)
+    CheckConfigUrl("llm.discover_urls[" + std::to_string(i) + "]", discover_urls[i]);
+  CheckConfigRange("llm.discover_interval_ms", discover_interval_ms, 1000, 3600000);
+  if (fallback != "auto" && fallback != "echo" && fallback != "error")
+    ConfigInvalid("llm.fallback: must be auto, echo or error, got '" + fallback + "'");
+}
+
+std::string LlmConfig::EffectiveFallback() const {
+  if (fallback != "auto") return fallback;
+  return endpoints.empty() ? "echo" : "error";
+}
+
+std::vector<std::string> LlmConfig::DefaultDiscoverUrls() {
+  // Ollama, LM Studio, llama.cpp server and LocalAI (both 8080), vLLM.
+  return {"http://127.0.0.1:11434", "http://127.0.0.1:1234", "http://127.0.0.1:8080",
+          "http://127.0.0.1:8000"};
 }
 
 std::string LlmConfig::ToString() const {
@@ -35,7 +51,11 @@ std::string LlmConfig::ToString() const {
   }
   os << "], system_prompt=\"" << system_prompt << "\", temperature=" << temperature
      << ", max_tokens=" << max_tokens << ", first_token_timeout_ms=" << first_token_timeout_ms
-     << ", cooldown_ms=" << cooldown_ms << ")";
+     << ", cooldown_ms=" << cooldown_ms << ", discover=" << (discover ? "true" : "false")
+     << ", discover_urls=[";
+  for (std::size_t i = 0; i < discover_urls.size(); ++i)
+    os << (i ? ", " : "") << "\"" << MaskUrlCredentials(discover_urls[i]) << "\"";
+  os << "], discover_interval_ms=" << discover_interval_ms << ", fallback=\"" << fallback << "\")";
   return os.str();
 }
 

@@ -20,7 +20,20 @@ struct LlmConfig {
   int max_tokens = 512;
   int first_token_timeout_ms = 10000;
   int cooldown_ms = 30000;
+  // With no endpoints: look for an OpenAI-compatible server on this machine
+  // (llm-discovery.h) at start and every discover_interval_ms.
+  bool discover = true;
+  // Base URLs probed in order; the default is the usual local servers'.
+  std::vector<std::string> discover_urls = DefaultDiscoverUrls();
+  int discover_interval_ms = 30000;
+  // When no model answers: "echo" (a labelled echo reply, echo-llm.h),
+  // "error" (503), or "auto": echo with no endpoints configured, error when
+  // configured endpoints all fail.
+  std::string fallback = "auto";
 
+  // "echo" or "error": what `fallback` means for this config.
+  std::string EffectiveFallback() const;
+  static std::vector<std::string> DefaultDiscoverUrls();
   void Validate() const;
   std::string ToString() const;
 };

@@ -34,6 +34,9 @@ struct ChatOptions {
   std::optional<std::string> system_prompt;  // "" sends none
   std::optional<double> temperature;
   std::optional<int> max_tokens;
+  // One of the models the server offers (AutoLlm::Status().models); unset or
+  // any other name = the default. Engines with one model ignore it.
+  std::optional<std::string> model;
 };
 
 struct LlmResult {

@@ -35,6 +35,8 @@ ChatTurnRequest RealtimeSession::BuildTurnRequest(const std::optional<std::strin
   turn.chat_options.system_prompt = prompt;
   turn.chat_options.temperature = settings_.temperature;
   turn.chat_options.max_tokens = settings_.max_output_tokens;
+  if (!settings_.llm_model.empty()) turn.chat_options.model = settings_.llm_model;
+  if (!settings_.language.empty()) turn.language = settings_.language;
   if (settings_.voice == "mirror") {
     turn.reference = mirror_;  // none yet (text only): the engine's voice
   } else if (voice_ref_) {

@@ -139,6 +139,7 @@ void RealtimeSession::SubmitTurn(std::string item_id, AudioBuffer audio,
   turn->audio = std::move(audio);
   turn->timing = std::move(timing);
   turn->auto_response = auto_response;
+  turn->language = settings_.language;
   turns_.push_back(turn);
   auto self = shared_from_this();
   ThreadPool& pool = services_->asr_pool ? *services_->asr_pool : *services_->compute;
@@ -150,11 +151,13 @@ void RealtimeSession::RecognizeTurn(std::shared_ptr<Turn> turn) {
     if (closed_.IsCancelled()) throw Error(ErrorKind::kCancelled, "cancelled", "session closed");
     if (services_->check_speaker) turn->verdict = services_->check_speaker(turn->audio, closed_);
     if (!turn->verdict.refused) {
-      const int rate = services_->asr->SampleRate();
-      const AsrResult heard =
-          rate == turn->audio.sample_rate
-              ? services_->asr->Transcribe(turn->audio, closed_)
-              : services_->asr->Transcribe(Resample(turn->audio, rate), closed_);
+      Asr& asr = *services_->asr;
+      const int rate = asr.SampleRate();
+      const AudioBuffer audio =
+          rate == turn->audio.sample_rate ? turn->audio : Resample(turn->audio, rate);
+      const AsrResult heard = !turn->language.empty() && asr.SupportsLanguage(turn->language)
+                                  ? asr.TranscribeIn(audio, turn->language, closed_)
+                                  : asr.Transcribe(audio, closed_);
       turn->transcript = heard.text;
       turn->timing->Mark(Stage::kAsrDone);
     }

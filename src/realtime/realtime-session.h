@@ -69,6 +69,7 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     std::shared_ptr<TurnTiming> timing;
     bool auto_response = false;  // server VAD with create_response
     bool manual = false;         // input_audio_buffer.commit
+    std::string language;        // the session's when the turn ended; "" = asr.language
     // Written by the compute job before `done`; read in the queue after it.
     std::atomic<bool> done{false};
     std::string transcript;

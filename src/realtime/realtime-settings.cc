@@ -1,5 +1,7 @@
 #include "realtime/realtime-settings.h"
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
@@ -73,6 +75,16 @@ void ApplyTurnDetection(RealtimeSettings& s, const json& td, const std::string& 
     s.interrupt_response = Get<bool>(td, "interrupt_response", param);
 }
 
+void ApplyLanguage(RealtimeSettings& s, const json& transcription, const std::string& param) {
+  if (transcription.is_null() || !transcription.contains("language")) return;
+  const std::string lang = Get<std::string>(transcription, "language", param);
+  const bool ok = lang.size() <= 16 && std::all_of(lang.begin(), lang.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                  });
+  if (!ok) Invalid("invalid_value", param + ".language must be a language code such as en or zh");
+  s.language = lang;
+}
+
 void ApplyMaxTokens(RealtimeSettings& s, const json& v, const std::string& param) {
   if (v.is_string() && v.get<std::string>() == "inf") {
     s.max_output_tokens.reset();
@@ -81,6 +93,12 @@ void ApplyMaxTokens(RealtimeSettings& s, const json& v, const std::string& param
   } else {
     Invalid("invalid_value", param + " must be a positive integer or \"inf\"");
   }
+}
+
+json Transcription(const RealtimeSettings& s) {
+  json t = {{"model", "mirrorvox"}};
+  if (!s.language.empty()) t["language"] = s.language;
+  return t;
 }
 
 json TurnDetectionJson(const RealtimeSettings& s) {
@@ -111,6 +129,12 @@ RealtimeSettings ApplySessionUpdate(const RealtimeSettings& current, const json&
   RealtimeSettings s = current;
   if (session.contains("instructions"))
     s.instructions = Get<std::string>(session, "instructions", "session");
+  if (session.contains("model")) {
+    s.llm_model = Get<std::string>(session, "model", "session");
+    if (s.llm_model.size() > 256) Invalid("invalid_value", "session.model is too long");
+  }
+  if (session.contains("input_audio_transcription"))
+    ApplyLanguage(s, session["input_audio_transcription"], "session.input_audio_transcription");
   // Beta shape.
   if (session.contains("voice")) s.voice = Get<std::string>(session, "voice", "session");
   if (session.contains("input_audio_format"))
@@ -138,6 +162,8 @@ RealtimeSettings ApplySessionUpdate(const RealtimeSettings& current, const json&
       if (in.contains("format")) CheckFormat(in["format"], "session.audio.input.format");
       if (in.contains("turn_detection"))
         ApplyTurnDetection(s, in["turn_detection"], "session.audio.input.turn_detection");
+      if (in.contains("transcription"))
+        ApplyLanguage(s, in["transcription"], "session.audio.input.transcription");
     }
     if (audio.contains("output")) {
       const json& out = audio["output"];
@@ -161,7 +187,7 @@ json SessionJson(const RealtimeSettings& s, const std::string& id, const std::st
             {"voice", shown_voice},
             {"input_audio_format", "pcm16"},
             {"output_audio_format", "pcm16"},
-            {"input_audio_transcription", {{"model", "mirrorvox"}}},
+            {"input_audio_transcription", Transcription(s)},
             {"turn_detection", TurnDetectionJson(s)},
             {"temperature", s.temperature.value_or(0.8)},
             {"max_response_output_tokens", max_tokens}};
@@ -177,7 +203,7 @@ json SessionJson(const RealtimeSettings& s, const std::string& id, const std::st
           {"audio",
            {{"input",
              {{"format", format},
-              {"transcription", {{"model", "mirrorvox"}}},
+              {"transcription", Transcription(s)},
               {"turn_detection", TurnDetectionJson(s)}}},
             {"output", {{"format", format}, {"voice", shown_voice}}}}}};
 }

@@ -24,6 +24,12 @@ struct RealtimeSettings {
   bool interrupt_response = true;
   std::optional<double> temperature;
   std::optional<int> max_output_tokens;
+  // session.model naming one of the LLM models the server offers picks it;
+  // any other name ("gpt-realtime") keeps the default.
+  std::string llm_model;
+  // Transcription language ("en", "zh"): the ASR's when it knows several,
+  // and the spoken reply's. "" = the configured ones.
+  std::string language;
 
   static RealtimeSettings FromConfig(const RealtimeConfig& config,
                                      const std::string& system_prompt);

@@ -63,11 +63,43 @@ void FakeLlmServer::Listen() {
   server->Route("POST", "/v1/chat/completions", chat);
   server->Route("POST", "/chat/completions", chat);
   server->Route("GET", "/v1/models", [this](auto, auto res) {
-    ojson model = {{"id", options().model},
-                   {"object", "model"},
-                   {"created", UnixNow()},
-                   {"owned_by", "mirrorvox-fake"}};
-    res->Send(mv::HttpResponse::Json(200, ojson{{"object", "list"}, {"data", {model}}}.dump()));
+    const FakeLlmOptions o = options();
+    ojson data = ojson::array();
+    if (o.ollama_models.empty()) {
+      data.push_back({{"id", o.model},
+                      {"object", "model"},
+                      {"created", UnixNow()},
+                      {"owned_by", "mirrorvox-fake"}});
+    }
+    for (const auto& m : o.ollama_models)
+      data.push_back(
+          {{"id", m.name}, {"object", "model"}, {"created", UnixNow()}, {"owned_by", "library"}});
+    res->Send(mv::HttpResponse::Json(200, ojson{{"object", "list"}, {"data", data}}.dump()));
+  });
+  server->Route("GET", "/api/tags", [this](auto, auto res) {
+    const FakeLlmOptions o = options();
+    if (o.ollama_models.empty()) {
+      res->Send(mv::HttpResponse::Json(404, R"({"error":"not found"})"));
+      return;
+    }
+    ojson models = ojson::array();
+    for (const auto& m : o.ollama_models) {
+      const bool embed = m.family.find("bert") != std::string::npos;
+      models.push_back(
+          {{"name", m.name},
+           {"model", m.name},
+           {"modified_at", "2025-10-03T23:34:03.409490317-07:00"},
+           {"size", embed ? 274302450 : 2019393189},
+           {"digest", "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72"},
+           {"details",
+            {{"parent_model", ""},
+             {"format", "gguf"},
+             {"family", m.family},
+             {"families", {m.family}},
+             {"parameter_size", embed ? "137M" : "3.2B"},
+             {"quantization_level", embed ? "F16" : "Q4_K_M"}}}});
+    }
+    res->Send(mv::HttpResponse::Json(200, ojson{{"models", models}}.dump()));
   });
   server->Start();
   port_ = server->port();

@@ -28,6 +28,12 @@
 
 namespace mvtest {
 
+// A model as Ollama's GET /api/tags describes it.
+struct FakeOllamaModel {
+  std::string name;    // "llama3.2:latest", "nomic-embed-text:latest"
+  std::string family;  // details.family: "llama", "nomic-bert", "bert"
+};
+
 struct FakeLlmOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 = a free port
@@ -43,6 +49,10 @@ struct FakeLlmOptions {
   bool send_done = true;  // false: end after the finish_reason chunk (some servers)
   // Answer one chat.completion object even to "stream": true (some proxies).
   bool ignore_stream = false;
+  // Answer like Ollama: GET /api/tags lists these, and GET /v1/models lists
+  // them all, embedding models included (owned_by "library"), as Ollama
+  // does. Empty: /api/tags is 404 (other servers) and /v1/models has `model`.
+  std::vector<FakeOllamaModel> ollama_models;
 };
 
 enum class FakeLlmFault {

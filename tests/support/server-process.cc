@@ -100,10 +100,13 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args,
   log_path_ = dir + "/server.log";
   std::vector<std::string> argv = {MV_BINARY, "serve", "--host", "127.0.0.1", "--port", "0"};
   argv.insert(argv.end(), args.begin(), args.end());
-  // Keys of the machine's own user never leak into a test's server.
-  std::map<std::string, std::string> full_env = env;
-  full_env.try_emplace("MIRRORVOX_SERVER__AUTH__KEYS_FILE", dir + "/keys.json");
-  pid_ = Spawn(argv, full_env, dir + "/server.out", log_path_);
+  // Tests name their LLM and their keys: whatever listens on this machine's
+  // usual LLM ports must not answer for them (discovery tests turn it back
+  // on), and the machine user's own API keys never reach a test's server.
+  std::map<std::string, std::string> child_env = env;
+  child_env.try_emplace("MIRRORVOX_LLM__DISCOVER", "false");
+  child_env.try_emplace("MIRRORVOX_SERVER__AUTH__KEYS_FILE", dir + "/keys.json");
+  pid_ = Spawn(argv, child_env, dir + "/server.out", log_path_);
   static const std::regex kListening(R"(listening on https?://[^:]+:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(startup_timeout_s);
   while (std::chrono::steady_clock::now() < deadline && Alive()) {

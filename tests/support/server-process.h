@@ -21,7 +21,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 class ServerProcess {
  public:
   // Starts `mirrorvox serve --host 127.0.0.1 --port 0 <args>` and waits until
-  // it logs the port it listens on and /healthz answers.
+  // it logs the port it listens on and /healthz answers. LLM discovery is off
+  // unless `env` sets MIRRORVOX_LLM__DISCOVER.
   explicit ServerProcess(const std::vector<std::string>& args = {},
                          const std::map<std::string, std::string>& env = {},
                          int startup_timeout_s = 60);

@@ -1,11 +1,33 @@
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "common/json-dump.h"
 #include "common/metrics.h"
+#include "common/secret-mask.h"
+#include "llm/auto-llm.h"
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
 
 namespace mv {
+namespace {
+
+nlohmann::json LlmJson(const AutoLlm* llm) {
+  if (!llm) return nullptr;
+  const LlmStatus s = llm->Status();
+  nlohmann::json j = {{"mode", s.mode},         {"url", MaskUrlCredentials(s.url)},
+                      {"model", s.model},       {"models", s.models},
+                      {"discover", s.discover}, {"fallback", s.fallback}};
+  if (!s.server.empty()) j["server"] = s.server;
+  if (!s.reason.empty()) j["reason"] = s.reason;
+  if (!s.fix.empty()) j["fix"] = s.fix;
+  // Messages name endpoint URLs: no password in them reaches a client.
+  static const std::regex kUserInfo(R"((://)[^/@\s]+@)");
+  if (!s.last_error.empty())
+    j["last_error"] = std::regex_replace(s.last_error, kUserInfo, "$1***@");
+  return j;
+}
+
+}  // namespace
 
 void RegisterHealthRoutes(HttpServer& server, ServerContext& ctx) {
   // Described up front so every family shows (at 0) before the first turn.
@@ -22,7 +44,8 @@ void RegisterHealthRoutes(HttpServer& server, ServerContext& ctx) {
                         {"asr", ctx.config.asr.engine},
                         {"tts", ctx.config.tts.engine.empty() ? "auto" : ctx.config.tts.engine},
                         {"compute_threads", ctx.compute->size()},
-                        {"queued_jobs", ctx.compute->queued()}};
+                        {"queued_jobs", ctx.compute->queued()},
+                        {"llm", LlmJson(ctx.llm_status)}};
     responder->Send(HttpResponse::Json(200, SafeDump(j)));
   });
   // Prometheus text exposition format.

@@ -15,11 +15,15 @@
 
 namespace mv {
 
+class AutoLlm;
+
 struct ServerContext {
   Config config;
   std::unique_ptr<Asr> asr;
   std::unique_ptr<Tts> tts;
   std::unique_ptr<Llm> llm;
+  // Which model answers and why (/healthz, the web page); part of `llm`.
+  const AutoLlm* llm_status = nullptr;
   // Voice identity: the encoder and the enrolled speakers exist when
   // voiceprint.enabled or voiceprint.identify is on; the library always.
   std::unique_ptr<SpeakerEncoder> speaker_encoder;

@@ -11,15 +11,19 @@
 namespace {
 
 void Usage() {
-  std::fprintf(stderr,
-               "usage: mirrorvox-fake-llm [--port N] [--ttft-ms N] [--tokens-per-s X]\n"
-               "                          [--reply TEXT] [--echo] [--reasoning-tokens N]\n"
-               "  --port N             listen on 127.0.0.1:N (default: a free port)\n"
-               "  --ttft-ms N          delay before the first token (default 0)\n"
-               "  --tokens-per-s X     token rate, 0 = as fast as possible (default 0)\n"
-               "  --reply TEXT         the answer to every request\n"
-               "  --echo               answer \"You said: <last user message>\"\n"
-               "  --reasoning-tokens N thinking deltas before the answer\n");
+  std::fprintf(
+      stderr,
+      "usage: mirrorvox-fake-llm [--port N] [--ttft-ms N] [--tokens-per-s X]\n"
+      "                          [--reply TEXT] [--echo] [--say-model] [--reasoning-tokens N]\n"
+      "                          [--ollama-models NAME:FAMILY,...]\n"
+      "  --port N             listen on 127.0.0.1:N (default: a free port)\n"
+      "  --ttft-ms N          delay before the first token (default 0)\n"
+      "  --tokens-per-s X     token rate, 0 = as fast as possible (default 0)\n"
+      "  --reply TEXT         the answer to every request\n"
+      "  --echo               answer \"You said: <last user message>\"\n"
+      "  --say-model          answer \"This is <requested model> speaking.\"\n"
+      "  --ollama-models L    answer like Ollama: /api/tags and /v1/models list L\n"
+      "  --reasoning-tokens N thinking deltas before the answer\n");
 }
 
 }  // namespace
@@ -27,6 +31,7 @@ void Usage() {
 int main(int argc, char** argv) {
   mvtest::FakeLlmOptions options;
   bool echo = false;
+  bool say_model = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -46,6 +51,21 @@ int main(int argc, char** argv) {
       options.default_reply = value();
     } else if (arg == "--echo") {
       echo = true;
+    } else if (arg == "--say-model") {
+      say_model = true;
+    } else if (arg == "--ollama-models") {
+      std::string list = value();
+      for (std::size_t at = 0; at <= list.size();) {
+        std::size_t comma = list.find(',', at);
+        if (comma == std::string::npos) comma = list.size();
+        std::string item = list.substr(at, comma - at);
+        const std::size_t colon = item.rfind(':');
+        if (!item.empty())
+          options.ollama_models.push_back(
+              {colon == std::string::npos ? item : item.substr(0, colon),
+               colon == std::string::npos ? "llama" : item.substr(colon + 1)});
+        at = comma + 1;
+      }
     } else if (arg == "--reasoning-tokens") {
       options.reasoning_tokens = std::atoi(value().c_str());
     } else if (arg == "--help" || arg == "-h") {
@@ -65,6 +85,10 @@ int main(int argc, char** argv) {
   try {
     mvtest::FakeLlmServer server(options);
     if (echo) server.SetReplyFunction(mvtest::FakeLlmServer::EchoLastUser());
+    if (say_model)
+      server.SetReplyFunction([](const nlohmann::json& request) {
+        return "This is " + request.value("model", std::string("no model")) + " speaking.";
+      });
     std::printf("listening on http://127.0.0.1:%d\n", server.port());
     std::fflush(stdout);
     int sig = 0;

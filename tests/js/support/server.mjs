@@ -87,8 +87,15 @@ export async function startMirrorvox({ yaml = '', env = {}, args = [], timeoutMs
   writeFileSync(configPath, yaml);
   const p = await startListening(
     [MIRRORVOX_BIN, 'serve', '--config', configPath, '--host', '127.0.0.1', '--port', '0', ...args],
-    // The machine user's own API keys never reach a test's server.
-    { MIRRORVOX_LOG_LEVEL: 'info', MIRRORVOX_SERVER__AUTH__KEYS_FILE: join(dir, 'keys.json'), ...env },
+    // The machine user's own API keys never reach a test's server, and LLM
+    // discovery is off unless asked: what listens on this machine's usual
+    // LLM ports must not answer for a test.
+    {
+      MIRRORVOX_LOG_LEVEL: 'info',
+      MIRRORVOX_SERVER__AUTH__KEYS_FILE: join(dir, 'keys.json'),
+      MIRRORVOX_LLM__DISCOVER: 'false',
+      ...env,
+    },
     timeoutMs,
     'mirrorvox serve',
   );
