@@ -378,6 +378,8 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     cv.wait(lock, [&] { return waiter->done; });
     if (waiter->error) throw *waiter->error;
   }
+
+  CancelRegistration cancel_hook;  // on `cancel`; unhooked when the connection goes
 };
 
 WebSocketClient::WebSocketClient(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -401,7 +403,7 @@ std::unique_ptr<WebSocketClient> WebSocketClient::Connect(const std::string& url
   // Wrapped at once, so the destructor cleans up on every path below.
   std::unique_ptr<WebSocketClient> client(new WebSocketClient(impl));
   std::weak_ptr<Impl> weak = impl;
-  cancel.OnCancel([weak] {
+  impl->cancel_hook = cancel.OnCancel([weak] {
     auto self = weak.lock();
     if (!self) return;
     asio::post(self->strand, [self] { self->Stop(Abort::kCancelled); });

@@ -9,7 +9,7 @@ std::shared_ptr<TtsFanout> TtsFanout::Create(Tts& tts, ThreadPool& pool, int par
   auto f = std::shared_ptr<TtsFanout>(
       new TtsFanout(tts, pool, parallelism, std::move(cancel), std::move(callbacks)));
   // Cancellation must finish the fan-out even if no job is left to notice it.
-  f->cancel_.OnCancel([weak = std::weak_ptr<TtsFanout>(f)] {
+  f->cancel_hook_ = f->cancel_.OnCancel([weak = std::weak_ptr<TtsFanout>(f)] {
     if (auto self = weak.lock()) self->Pump();
   });
   return f;
