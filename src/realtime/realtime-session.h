@@ -33,7 +33,7 @@
 #include "realtime/realtime-audio-out.h"
 #include "realtime/realtime-services.h"
 #include "realtime/realtime-settings.h"
-#include "realtime/serial-queue.h"
+#include "common/serial-queue.h"
 #include "realtime/turn-detector.h"
 
 namespace mv {
