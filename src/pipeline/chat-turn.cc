@@ -1,8 +1,17 @@
 #include "pipeline/chat-turn.h"
 
+#include <atomic>
+
 #include "pipeline/emotion-reference.h"
 
 namespace mv {
+namespace {
+std::atomic<int> turns_in_flight{0};
+}
+
+int ChatTurn::InFlight() { return turns_in_flight.load(); }
+
+ChatTurn::~ChatTurn() { --turns_in_flight; }
 
 void ChatTurn::Start(Llm& llm, Tts& tts, ThreadPool& pool, ChatTurnRequest request,
                      CancelToken cancel, std::shared_ptr<TurnTiming> timing, ChatTurnSink sink) {
@@ -22,7 +31,9 @@ ChatTurn::ChatTurn(Llm& llm, Tts& tts, ThreadPool& pool, ChatTurnRequest request
       cancel_(std::move(cancel)),
       timing_(timing ? std::move(timing) : std::make_shared<TurnTiming>()),
       sink_(std::move(sink)),
-      segmenter_(request_.segmenter) {}
+      segmenter_(request_.segmenter) {
+  ++turns_in_flight;
+}
 
 void ChatTurn::Run() {
   TtsFanoutCallbacks cb;

@@ -67,6 +67,9 @@ class ChatTurn : public std::enable_shared_from_this<ChatTurn> {
   // threads. The turn keeps itself alive until on_done.
   static void Start(Llm& llm, Tts& tts, ThreadPool& pool, ChatTurnRequest request,
                     CancelToken cancel, std::shared_ptr<TurnTiming> timing, ChatTurnSink sink);
+  // Turns alive in this process (an orderly stop waits for none).
+  static int InFlight();
+  ~ChatTurn();
 
  private:
   ChatTurn(Llm& llm, Tts& tts, ThreadPool& pool, ChatTurnRequest request, CancelToken cancel,

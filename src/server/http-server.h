@@ -27,6 +27,9 @@ struct HttpServerOptions {
   // plain HTTP/WS, on the same port.
   std::string tls_cert_pem;
   std::string tls_key_pem;
+  // Parent of every request's cancel token: firing it cancels all requests
+  // in flight (the runtime's orderly stop); their answers still go out.
+  CancelToken cancel_all;
 };
 
 class HttpServer {
@@ -47,6 +50,10 @@ class HttpServer {
   void Start();
   int port() const;
   bool tls() const;
+  // First half of an orderly stop: refuses new connections and ends the
+  // WebSocket sessions (close 1001, going away, sent while I/O still runs);
+  // HTTP requests in flight keep being served until Stop().
+  void BeginStop();
   // Stops accepting, closes connections, joins threads. Idempotent.
   void Stop();
   // Blocks until Stop() is called (from a signal handler thread, say).
