@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -39,7 +40,10 @@ class SlowTts : public Tts {
     float value = std::stof(r.text.substr(r.text.find(':') + 1));
     std::vector<float> quarter(100, value);
     for (int i = 0; i < 4; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(ms / 4));
+      // In slices, as an engine polls its token while it works.
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms / 4);
+      while (std::chrono::steady_clock::now() < until && !cancel.IsCancelled())
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5, ms / 4 + 1)));
       if (cancel.IsCancelled()) throw Error(ErrorKind::kCancelled, "cancelled", "cancelled");
       if (!on_chunk(quarter.data(), quarter.size(), 16000))
         throw Error(ErrorKind::kCancelled, "cancelled", "stopped");
