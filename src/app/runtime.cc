@@ -85,14 +85,17 @@ int Runtime::port() const { return server_ ? server_->port() : 0; }
 
 bool Runtime::tls() const { return server_ && server_->tls(); }
 
-// Pools empty and no turn alive (a cancelled turn still has to reach its
-// on_done, which answers the client), or the deadline.
+// Pools empty, no turn alive (a cancelled turn still has to reach its
+// on_done, which answers the client) and every answer written, or the
+// deadline.
 void Runtime::WaitQuiet(Clock::time_point deadline) {
   for (;;) {
     bool idle = ctx_.compute->WaitIdle(deadline);
     if (ctx_.asr_pool) idle = ctx_.asr_pool->WaitIdle(deadline) && idle;
     if (ctx_.tts_pool) idle = ctx_.tts_pool->WaitIdle(deadline) && idle;
-    if ((idle && ChatTurn::InFlight() == 0) || Clock::now() >= deadline) return;
+    idle = idle && ChatTurn::InFlight() == 0;
+    if (idle && server_) idle = server_->WaitAnswered(deadline);
+    if (idle || Clock::now() >= deadline) return;
     // Turns end on network threads: look again shortly.
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

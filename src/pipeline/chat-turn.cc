@@ -11,7 +11,9 @@ std::atomic<int> turns_in_flight{0};
 
 int ChatTurn::InFlight() { return turns_in_flight.load(); }
 
-ChatTurn::~ChatTurn() { --turns_in_flight; }
+ChatTurn::InFlightCount::InFlightCount() { ++turns_in_flight; }
+
+ChatTurn::InFlightCount::~InFlightCount() { --turns_in_flight; }
 
 void ChatTurn::Start(Llm& llm, Tts& tts, ThreadPool& pool, ChatTurnRequest request,
                      CancelToken cancel, std::shared_ptr<TurnTiming> timing, ChatTurnSink sink) {
@@ -31,9 +33,7 @@ ChatTurn::ChatTurn(Llm& llm, Tts& tts, ThreadPool& pool, ChatTurnRequest request
       cancel_(std::move(cancel)),
       timing_(timing ? std::move(timing) : std::make_shared<TurnTiming>()),
       sink_(std::move(sink)),
-      segmenter_(request_.segmenter) {
-  ++turns_in_flight;
-}
+      segmenter_(request_.segmenter) {}
 
 void ChatTurn::Run() {
   TtsFanoutCallbacks cb;

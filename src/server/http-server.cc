@@ -134,6 +134,7 @@ struct HttpServer::Impl {
   std::mutex stop_mutex;  // guards stop_cv waiting in Wait()
   std::condition_variable stop_cv;
   std::atomic<int> bound_port{0};
+  std::atomic<int> answering{0};  // requests handed to a route, answer not yet written
 
   explicit Impl(HttpServerOptions o) : options(std::move(o)) {}
 
@@ -397,6 +398,11 @@ struct HttpServer::Impl {
         if (!keep_alive) break;
         continue;
       }
+      ++answering;  // until the answer is written or the client left (WaitAnswered)
+      struct Answered {
+        std::atomic<int>& n;
+        ~Answered() { --n; }
+      } answered{answering};
       auto queue = std::make_shared<ResponseQueue>(co_await asio::this_coro::executor);
       {
         auto responder = std::make_shared<QueueResponder>(queue, options.cancel_all);
@@ -473,6 +479,14 @@ void HttpServer::BeginStop() {
     impl->acceptor.close(ec);  // on the acceptor's strand: Accept() ends
   });
   impl_->websockets.CloseAll();
+}
+
+bool HttpServer::WaitAnswered(std::chrono::steady_clock::time_point deadline) {
+  while (impl_->answering.load() > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 void HttpServer::Stop() {

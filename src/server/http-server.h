@@ -4,6 +4,7 @@
 // the Responder from there.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -54,6 +55,9 @@ class HttpServer {
   // WebSocket sessions (close 1001, going away, sent while I/O still runs);
   // HTTP requests in flight keep being served until Stop().
   void BeginStop();
+  // Blocks until every request handed to a route has its answer written (or
+  // its client left), or `deadline`; true when none is left.
+  bool WaitAnswered(std::chrono::steady_clock::time_point deadline);
   // Stops accepting, closes connections, joins threads. Idempotent.
   void Stop();
   // Blocks until Stop() is called (from a signal handler thread, say).

@@ -89,8 +89,11 @@ TEST(ShutdownTest, SigtermWithWorkInFlightExitsCleanlyAndAnswersEveryone) {
     }
     ASSERT_TRUE(responding);
   }
-  // The LLM holds at least the sessions' calls; the HTTP requests are
-  // waiting on it or still queued for ASR: both must end cleanly.
+  // The LLM holds at least the sessions' calls (response.created can come
+  // just before the request goes out); the HTTP requests wait on it or are
+  // still queued for ASR: both must end cleanly.
+  for (int i = 0; i < 60000 && llm.chat_requests() < kSessions; ++i)
+    std::this_thread::sleep_for(1ms);
   ASSERT_GE(llm.chat_requests(), kSessions);
 
   EXPECT_EQ(server.Stop(120), 0) << server.Log();
