@@ -43,10 +43,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
 std::vector<std::string> FuzzSeeds() {
   return {
-      "\x05" "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [DONE]\n\n",
-      "\x03" "event: ping\r\ndata: a\r\ndata: b\r\n\r\n: comment\r\n",
-      "\x01" "error: {\"error\":{\"message\":\"model not loaded\"}}\n",
-      "\x02" "{\"error\":\"ollama says no\"}\n",
-      "\x09" "data:x\rdata:y\r\rid: 3\nretry: 10\n\n",
+      "\x05"
+      "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [DONE]\n\n",
+      "\x03"
+      "event: ping\r\ndata: a\r\ndata: b\r\n\r\n: comment\r\n",
+      "\x01"
+      "error: {\"error\":{\"message\":\"model not loaded\"}}\n",
+      "\x02"
+      "{\"error\":\"ollama says no\"}\n",
+      "\x09"
+      "data:x\rdata:y\r\rid: 3\nretry: 10\n\n",
   };
 }

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 }
 
 std::vector<std::string> FuzzSeeds() {
-  return {"Alice", "Grandpa Joe", "voice_2", "mirror", "default", "con", "COM1", "../etc",
-          ".hidden", "a/b", "x", std::string(65, 'a'), "Ren\xc3\xa9", " lead", "trail ",
-          "alice", "grandpa_joe", "lpt9"};
+  return {"Alice",       "Grandpa Joe", "voice_2", "mirror", "default",     "con",
+          "COM1",        "../etc",      ".hidden", "a/b",    "x",           std::string(65, 'a'),
+          "Ren\xc3\xa9", " lead",       "trail ",  "alice",  "grandpa_joe", "lpt9"};
 }

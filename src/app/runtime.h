@@ -42,7 +42,7 @@ class Runtime {
 
   ServerContext ctx_;
   std::unique_ptr<HttpServer> server_;  // after ctx_: goes first (routes refer to ctx_)
-  std::mutex stop_mutex_;  // serialises Stop(); guards stopped_
+  std::mutex stop_mutex_;               // serialises Stop(); guards stopped_
   bool stopped_ = false;
 };
 

@@ -66,13 +66,13 @@ class CancelToken {
   friend class CancelRegistration;
   struct State {
     std::atomic<bool> cancelled{false};
-    std::mutex mutex;  // guards callbacks, next_id and running_id
+    std::mutex mutex;                       // guards callbacks, next_id and running_id
     std::condition_variable callback_done;  // running_id changed
     std::map<std::uint64_t, std::function<void()>> callbacks;
     std::uint64_t next_id = 1;
-    std::uint64_t running_id = 0;    // the callback Cancel() is running now
-    std::thread::id cancel_thread;   // the thread running Cancel()
-    CancelRegistration parent;       // a child's hook on its parent
+    std::uint64_t running_id = 0;   // the callback Cancel() is running now
+    std::thread::id cancel_thread;  // the thread running Cancel()
+    CancelRegistration parent;      // a child's hook on its parent
   };
   static void Fire(const std::shared_ptr<State>& state);
   static void Remove(const std::shared_ptr<State>& state, std::uint64_t id);

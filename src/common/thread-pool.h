@@ -3,13 +3,13 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
 #include <cstddef>
-#include <map>
-#include <utility>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace mv {
@@ -35,8 +35,8 @@ class ThreadPool {
 
   mutable std::mutex mutex_;  // guards jobs_, next_seq_, running_ and stopping_
   std::condition_variable cv_;
-  mutable std::condition_variable idle_cv_;  // jobs_ empty and running_ == 0
-  int running_ = 0;  // jobs being run now
+  mutable std::condition_variable idle_cv_;                         // jobs_ empty and running_ == 0
+  int running_ = 0;                                                 // jobs being run now
   std::map<std::pair<int, uint64_t>, std::function<void()>> jobs_;  // (priority, seq)
   uint64_t next_seq_ = 0;
   bool stopping_ = false;

@@ -85,7 +85,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     Attempt(int i, std::string d, CancelToken t)
         : index(i), token(std::move(t)), delivered(d), filter(std::move(d)) {}
     int index;
-    CancelToken token;  // a child of the call's stop_
+    CancelToken token;      // a child of the call's stop_
     std::string delivered;  // text the listener had when this attempt began
     ResumeFilter filter;
     std::unique_ptr<ChatStreamDecoder> decoder;

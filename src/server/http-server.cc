@@ -60,10 +60,11 @@ class QueueResponder final : public Responder {
   ~QueueResponder() override {
     if (queue_->completed()) return;
     // Dropped because the server is stopping: say so, do not blame the handler.
-    queue_->Push(ResponseEvent::Full(
-        parent_.IsCancelled()
-            ? HttpResponse::Error(503, "unavailable", "shutting_down", "the server is shutting down")
-            : HttpResponse::Error(500, "internal_error", "no_response", "handler gave no response")));
+    queue_->Push(ResponseEvent::Full(parent_.IsCancelled()
+                                         ? HttpResponse::Error(503, "unavailable", "shutting_down",
+                                                               "the server is shutting down")
+                                         : HttpResponse::Error(500, "internal_error", "no_response",
+                                                               "handler gave no response")));
   }
   void Send(HttpResponse response) override {
     queue_->Push(ResponseEvent::Full(std::move(response)));

@@ -58,8 +58,8 @@ std::string ServerConfig::ToString() const {
   os << "ServerConfig(host=\"" << host << "\", port=" << port << ", io_threads=" << io_threads
      << ", compute_threads=" << compute_threads << ", max_body_bytes=" << max_body_bytes
      << ", idle_timeout_s=" << idle_timeout_s << ", shutdown_grace_ms=" << shutdown_grace_ms
-     << ", tls_cert=\"" << tls_cert << "\", tls_key=\""
-     << tls_key << "\", tls_self_signed=" << tls_self_signed << ")";
+     << ", tls_cert=\"" << tls_cert << "\", tls_key=\"" << tls_key
+     << "\", tls_self_signed=" << tls_self_signed << ")";
   return os.str();
 }
 

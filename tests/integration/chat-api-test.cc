@@ -204,7 +204,8 @@ TEST_F(ChatApiTest, BadChatRequestsAre400) {
 
 TEST_F(ChatApiTest, MetricsExposeTurnsErrorsAndStageLatencies) {
   const std::string turns = "mirrorvox_turns_total{route=\"/api/chat\"}";
-  const std::string rejected = "mirrorvox_errors_total{kind=\"invalid_request_error\",route=\"/api/chat\"}";
+  const std::string rejected =
+      "mirrorvox_errors_total{kind=\"invalid_request_error\",route=\"/api/chat\"}";
   const std::string first_audio =
       "mirrorvox_stage_latency_seconds_count{stage=\"first_tts_audio\"}";
   const std::string before = mvtest::HttpGet(Port(), "/metrics").body;

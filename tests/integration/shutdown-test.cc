@@ -38,8 +38,8 @@ TEST(ShutdownTest, SigtermWithWorkInFlightExitsCleanlyAndAnswersEveryone) {
   llm.SetReplyFunction([reply](const json&) { return reply; });
 
   const std::string dir = mvtest::TempDir();
-  auto said = mvtest::RunCommand(
-      {MV_BINARY, "say", "what is the capital of france", "--voice", "kal16", "-o", dir + "/q.wav"});
+  auto said = mvtest::RunCommand({MV_BINARY, "say", "what is the capital of france", "--voice",
+                                  "kal16", "-o", dir + "/q.wav"});
   ASSERT_EQ(said.exit_code, 0) << said.err;
   const std::string question = mvtest::ReadFile(dir + "/q.wav");
   const auto pcm24k = mv::Resample(mv::DecodeAudio(question), 24000).samples;
@@ -55,9 +55,9 @@ TEST(ShutdownTest, SigtermWithWorkInFlightExitsCleanlyAndAnswersEveryone) {
   std::vector<std::thread> clients;
   for (int i = 0; i < kRequests; ++i)
     clients.emplace_back([&, i] {
-      answers[i] = mvtest::HttpPostMultipart(port, "/process_audio",
-                                             {{"audio", question, "q.wav", "audio/wav"},
-                                              {"language", "en", "", ""}});
+      answers[i] = mvtest::HttpPostMultipart(
+          port, "/process_audio",
+          {{"audio", question, "q.wav", "audio/wav"}, {"language", "en", "", ""}});
     });
 
   // Ten realtime sessions, each with an answer under way.
@@ -73,10 +73,9 @@ TEST(ShutdownTest, SigtermWithWorkInFlightExitsCleanlyAndAnswersEveryone) {
     audio.insert(audio.end(), 24000, 0.0f);
     for (std::size_t at = 0; at < audio.size(); at += 2400) {
       const std::size_t n = std::min<std::size_t>(2400, audio.size() - at);
-      sessions.back()->SendText(
-          json{{"type", "input_audio_buffer.append"},
-               {"audio", mv::Base64Encode(mv::ToPcm16(audio.data() + at, n))}}
-              .dump());
+      sessions.back()->SendText(json{{"type", "input_audio_buffer.append"},
+                                     {"audio", mv::Base64Encode(mv::ToPcm16(audio.data() + at, n))}}
+                                    .dump());
     }
   }
   for (auto& ws : sessions) {
@@ -118,8 +117,10 @@ TEST(ShutdownTest, SigtermWithWorkInFlightExitsCleanlyAndAnswersEveryone) {
     while (!closed && Clock::now() < deadline) {
       try {
         auto m = ws->Receive(60000);
-        if (!m) closed = true;
-        else EXPECT_TRUE(json::parse(m->data, nullptr, false).is_object()) << m->data;
+        if (!m)
+          closed = true;
+        else
+          EXPECT_TRUE(json::parse(m->data, nullptr, false).is_object()) << m->data;
       } catch (const mv::Error& e) {
         ADD_FAILURE() << "session broke instead of closing: " << e.what();
         break;

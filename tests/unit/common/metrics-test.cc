@@ -59,8 +59,7 @@ TEST(Metrics, HistogramBucketsAreCumulative) {
   EXPECT_NE(text.find("mv_stage_seconds_bucket{stage=\"asr\",le=\"+Inf\"} 3\n"), std::string::npos)
       << text;
   EXPECT_NE(text.find("mv_stage_seconds_count{stage=\"asr\"} 3\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("mv_stage_seconds_sum{stage=\"asr\"} 100.203\n"), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("mv_stage_seconds_sum{stage=\"asr\"} 100.203\n"), std::string::npos) << text;
 }
 
 TEST(Metrics, ConcurrentIncrementsAreNotLost) {

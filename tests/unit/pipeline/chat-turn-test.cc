@@ -35,12 +35,16 @@ class ScriptedLlm : public Llm {
         on_delta(t);
         if (after_token) after_token();
       }
-      if (cancel.IsCancelled()) result.error = Error(ErrorKind::kCancelled, "cancelled", "cancelled");
-      else if (fail) result.error = Error(ErrorKind::kUnavailable, "llm_unavailable", "refused");
+      if (cancel.IsCancelled())
+        result.error = Error(ErrorKind::kCancelled, "cancelled", "cancelled");
+      else if (fail)
+        result.error = Error(ErrorKind::kUnavailable, "llm_unavailable", "refused");
       on_done(result);
     };
-    if (inline_done) run();
-    else threads_.emplace_back(run);
+    if (inline_done)
+      run();
+    else
+      threads_.emplace_back(run);
   }
   std::vector<std::string> tokens;
   bool fail = false, inline_done = false;
@@ -170,7 +174,8 @@ TEST(ChatTurn, BargeInWhileTheLlmStreamsFinishesOnce) {
     ThreadPool pool(3);
     QuickTts tts;
     ScriptedLlm llm;
-    for (int i = 0; i < 200; ++i) llm.tokens.push_back("Sentence number " + std::to_string(i) + ". ");
+    for (int i = 0; i < 200; ++i)
+      llm.tokens.push_back("Sentence number " + std::to_string(i) + ". ");
     CancelToken cancel;
     std::atomic<int> seen{0};
     std::thread canceller;  // only the LLM thread sets it, before on_done
