@@ -41,6 +41,13 @@ using asio::use_awaitable;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
 
+// Counts a request (or WebSocket session) as unanswered until it goes out
+// of scope; see HttpServer::WaitAnswered().
+struct Answered {
+  std::atomic<int>& n;
+  ~Answered() { --n; }
+};
+
 struct RouteEntry {
   std::string method;
   std::string path;
@@ -375,6 +382,8 @@ struct HttpServer::Impl {
       }
       if (const WebSocketHandler* ws = websockets.Find(req->path);
           ws && WebSocketRoutes::IsUpgrade(msg)) {  // the connection is the WebSocket's now
+        ++answering;  // a session counts until it has ended (its close frame written)
+        Answered answered{answering};
         co_await websockets.Serve(std::move(stream), std::move(msg), std::move(req), *ws,
                                   options.max_body_bytes);
         co_return false;
@@ -400,10 +409,7 @@ struct HttpServer::Impl {
         continue;
       }
       ++answering;  // until the answer is written or the client left (WaitAnswered)
-      struct Answered {
-        std::atomic<int>& n;
-        ~Answered() { --n; }
-      } answered{answering};
+      Answered answered{answering};
       auto queue = std::make_shared<ResponseQueue>(co_await asio::this_coro::executor);
       {
         auto responder = std::make_shared<QueueResponder>(queue, options.cancel_all);

@@ -56,7 +56,8 @@ class HttpServer {
   // HTTP requests in flight keep being served until Stop().
   void BeginStop();
   // Blocks until every request handed to a route has its answer written (or
-  // its client left), or `deadline`; true when none is left.
+  // its client left) and every WebSocket session has ended, or `deadline`;
+  // true when none is left.
   bool WaitAnswered(std::chrono::steady_clock::time_point deadline);
   // Stops accepting, closes connections, joins threads. Idempotent.
   void Stop();
