@@ -67,6 +67,8 @@ TEST(RealtimeSessionMemory, TenThousandTurnsKeepTheSessionTokenFlat) {
         << "turn " << turn;
   }
   session->Close();
+  session.reset();
+  pool.WaitIdle(std::chrono::steady_clock::now() + std::chrono::seconds(60));  // before `log` goes
   const auto held = asr.held();
   ASSERT_EQ(held.size(), static_cast<std::size_t>(kTurns));
   // Only the call's own registration (plus whatever the session keeps for
