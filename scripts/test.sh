@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds with warnings as errors, runs the whole
-# test suite. This is exactly what CI runs (.ci/run).
+# test suite. This is exactly what CI runs (.ci/run). The sanitizer passes
+# (scripts/test-tsan.sh, scripts/test-valgrind.sh, -DMV_SANITIZE=ON) are
+# run by hand for now: not yet part of this command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

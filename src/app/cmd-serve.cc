@@ -1,19 +1,10 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <thread>
-
 #include "app/commands.h"
+#include "app/runtime.h"
 #include "common/error.h"
 #include "config/config-loader.h"
-#include "llm/auto-llm.h"
-#include "server/access-control.h"
-#include "server/http-server.h"
-#include "server/routes/route-util.h"
-#include "server/routes/voice-support.h"
-#include "server/tls-credentials.h"
-#include "voice/reference-voice-tts.h"
 
 namespace mv {
 
@@ -27,86 +18,16 @@ int RunServe(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  ServerContext ctx;
   try {
-    ctx.config = LoadConfig(options.config_path);
-    if (!options.host.empty()) ctx.config.server.host = options.host;
-    if (options.port >= 0) ctx.config.server.port = options.port;
-    // Before any engine loads: a listener open to the network without keys
-    // is refused at once, in one line.
-    auto access = std::make_shared<AccessControl>(ctx.config.server);
-    access->CheckStartup();
-    spdlog::info("loading engines: asr={} tts={}", ctx.config.asr.engine,
-                 ctx.config.tts.engine.empty() ? "auto" : ctx.config.tts.engine);
-    ctx.asr = CreateAsr(ctx.config.asr);
-    if (ctx.config.tts.IsRemote()) {
-      ctx.tts = CreateTts(ctx.config.tts);  // the server clones references itself
-    } else {
-      // The embedded engines cannot clone: references (mirror voice, emotion
-      // clips) are rendered by voice matching.
-      auto tts =
-          std::make_unique<ReferenceVoiceTts>(CreateTts(ctx.config.tts), ctx.config.tts.language);
-      tts->Calibrate(ctx.config.tts.language);
-      ctx.tts = std::move(tts);
-    }
-    // Configured endpoints, else one discovered on this machine, else echo.
-    auto llm = std::make_unique<AutoLlm>(ctx.config.llm);
-    ctx.llm_status = llm.get();
-    ctx.llm = std::move(llm);
-    SetUpVoiceIdentity(ctx);
-    ctx.compute = std::make_unique<ThreadPool>(ctx.config.server.compute_threads);
-    if (ctx.config.tts.IsRemote()) {
-      // Remote TTS jobs mostly wait on the network: enough threads to keep
-      // every endpoint slot busy with one job queued behind it.
-      int slots = 0;
-      for (const auto& e : ctx.config.tts.remote.endpoints) slots += e.max_concurrency;
-      ctx.tts_pool = std::make_unique<ThreadPool>(std::max(ctx.compute->size(), 2 * slots));
-    }
-
-    if (ctx.config.asr.IsRemote()) {
-      // Same reasoning for remote ASR: a realtime turn waits on the network
-      // and must not hold a compute thread while it does.
-      int slots = 0;
-      for (const auto& e : ctx.config.asr.remote.endpoints) slots += e.max_concurrency;
-      const int threads = std::max<int>(ctx.compute->size(), std::min(2 * slots, 256));
-      ctx.asr_pool = std::make_unique<ThreadPool>(threads);
-    }
-
-    HttpServerOptions http;
-    http.host = ctx.config.server.host;
-    http.port = ctx.config.server.port;
-    http.io_threads = ctx.config.server.io_threads;
-    http.max_body_bytes = ctx.config.server.max_body_bytes;
-    http.idle_timeout_s = ctx.config.server.idle_timeout_s;
-    http.access = access;
-    if (ctx.config.server.TlsEnabled()) {
-      TlsCredentials tls = PrepareServerTls(ctx.config.server);
-      http.tls_cert_pem = std::move(tls.cert_pem);
-      http.tls_key_pem = std::move(tls.key_pem);
-    }
-    HttpServer server(http);
-    RegisterHealthRoutes(server, ctx);
-    RegisterMoeChatRoutes(server, ctx);
-    RegisterMirrorChatRoutes(server, ctx);
-    RegisterVoiceRoutes(server, ctx);
-    RegisterRealtimeRoutes(server, ctx);
-    RegisterWebRoutes(server, ctx);
-    RegisterOpenAiRoutes(server, ctx);  // last: /v1/* fallback
-    server.Start();
-    spdlog::info("listening on {}://{}:{}", server.tls() ? "https" : "http", http.host,
-                 server.port());
-    spdlog::info("access: {}", access->Describe());
-
+    Config config = LoadConfig(options.config_path);
+    if (!options.host.empty()) config.server.host = options.host;
+    if (options.port >= 0) config.server.port = options.port;
+    Runtime runtime(std::move(config));
+    runtime.Start();
     int sig = 0;
     sigwait(&signals, &sig);
     spdlog::info("signal {}: shutting down", sig);
-    server.Stop();
-    // Work still in flight completes responders that post to the server's
-    // io_context: finish it while the server object still exists.
-    ctx.llm.reset();
-    ctx.compute.reset();
-    ctx.asr_pool.reset();
-    ctx.tts_pool.reset();  // after compute: its jobs may still start turns
+    runtime.Stop();
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
     return 1;

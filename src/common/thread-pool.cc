@@ -29,6 +29,11 @@ void ThreadPool::Post(std::function<void()> job, int priority) {
   cv_.notify_one();
 }
 
+bool ThreadPool::WaitIdle(std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mutex_);
+  return idle_cv_.wait_until(lock, deadline, [this] { return jobs_.empty() && running_ == 0; });
+}
+
 std::size_t ThreadPool::queued() const {
   std::lock_guard lock(mutex_);
   return jobs_.size();
@@ -44,6 +49,7 @@ void ThreadPool::Run() {
       auto first = jobs_.begin();
       job = std::move(first->second);
       jobs_.erase(first);
+      ++running_;
     }
     // A job must report its own errors; this only keeps the worker alive.
     try {
@@ -51,6 +57,9 @@ void ThreadPool::Run() {
     } catch (const std::exception& e) {
       spdlog::error("thread pool job threw: {}", e.what());
     }
+    job = nullptr;  // its captures go before the pool counts it done
+    std::lock_guard lock(mutex_);
+    if (--running_ == 0 && jobs_.empty()) idle_cv_.notify_all();
   }
 }
 

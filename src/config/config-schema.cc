@@ -174,6 +174,9 @@ std::vector<ConfigField> MakeFields() {
       "server.max_body_bytes", [](auto& c) -> auto& { return c.server.max_body_bytes; }));
   f.push_back(Int(
       "server.idle_timeout_s", [](auto& c) -> auto& { return c.server.idle_timeout_s; }, 1, 86400));
+  f.push_back(Int(
+      "server.shutdown_grace_ms", [](auto& c) -> auto& { return c.server.shutdown_grace_ms; }, 0,
+      600000));
   f.push_back(String(
       "server.tls.cert", [](auto& c) -> auto& { return c.server.tls_cert; }));
   f.push_back(String(

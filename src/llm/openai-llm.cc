@@ -53,6 +53,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
       : shared_(std::move(shared)),
         client_(client),
         user_cancel_(std::move(user_cancel)),
+        stop_(user_cancel_.Child()),
         on_delta_(std::move(on_delta)),
         on_done_(std::move(on_done)),
         start_(Clock::now()) {
@@ -71,10 +72,6 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
       std::lock_guard lock(shared_->mutex);
       shared_->calls.emplace(this, stop_);
     }
-    std::weak_ptr<Call> weak = weak_from_this();
-    user_cancel_.OnCancel([weak] {
-      if (auto self = weak.lock()) self->stop_.Cancel();
-    });
     if (order_.empty()) {
       Finish(Error(ErrorKind::kUnavailable, "no_llm_endpoint",
                    "no LLM endpoint is configured (llm.endpoints)"));
@@ -85,9 +82,10 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
 
  private:
   struct Attempt {
-    Attempt(int i, std::string d) : index(i), delivered(d), filter(std::move(d)) {}
+    Attempt(int i, std::string d, CancelToken t)
+        : index(i), token(std::move(t)), delivered(d), filter(std::move(d)) {}
     int index;
-    CancelToken token;
+    CancelToken token;      // a child of the call's stop_
     std::string delivered;  // text the listener had when this attempt began
     ResumeFilter filter;
     std::unique_ptr<ChatStreamDecoder> decoder;
@@ -125,7 +123,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     }
     const int index = order_[next_++];
     const LlmEndpoint& ep = shared_->config.endpoints[index];
-    auto attempt = std::make_shared<Attempt>(index, result_.text);
+    auto attempt = std::make_shared<Attempt>(index, result_.text, stop_.Child());
     attempt_ = attempt;
     std::weak_ptr<Call> weak = weak_from_this();
     std::weak_ptr<Attempt> weak_attempt = attempt;
@@ -135,9 +133,6 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
           std::lock_guard lock(a->mutex);
           a->got_token = true;
         }});
-    stop_.OnCancel([weak_attempt] {
-      if (auto a = weak_attempt.lock()) a->token.Cancel();
-    });
 
     const int timeout_ms = shared_->config.first_token_timeout_ms;
     ClientRequest req;

@@ -113,6 +113,7 @@ struct HttpClient::Impl {
     Phase phase = Phase::kConnect;
     int phase_timeout_ms = 0;
     std::string authority;
+    CancelRegistration cancel_hook;  // unhooked from `cancel` when the op goes
 
     Op(Impl* i, asio::io_context& ioc) : impl(i), strand(asio::make_strand(ioc)) {}
 
@@ -362,7 +363,7 @@ void HttpClient::Stream(ClientRequest request, CancelToken cancel, ClientCallbac
     return;
   }
   std::weak_ptr<Impl::Op> weak = op;
-  cancel.OnCancel([weak] {
+  op->cancel_hook = cancel.OnCancel([weak] {
     if (auto o = weak.lock()) asio::post(o->strand, [o] { o->Stop(Abort::kCancelled); });
   });
   asio::co_spawn(op->strand, Impl::Run(op), asio::detached);

@@ -168,6 +168,7 @@ struct RemotePool::Impl {
     me.tried = &tried;
     const auto deadline = Clock::now() + std::chrono::milliseconds(config.queue_timeout_ms);
     bool watching_cancel = false;
+    CancelRegistration watch;  // before `lock`: unhooked after the mutex is released
     std::unique_lock lock(mutex);
     waiters.push_back(&me);
     DispatchLocked(Clock::now());
@@ -187,7 +188,7 @@ struct RemotePool::Impl {
         // Outside the lock: OnCancel runs the callback at once on a cancelled token.
         watching_cancel = true;
         lock.unlock();
-        cancel.OnCancel([weak = std::weak_ptr<Impl>(self)] {
+        watch = cancel.OnCancel([weak = std::weak_ptr<Impl>(self)] {
           if (auto s = weak.lock()) {
             std::lock_guard l(s->mutex);  // no lost wake-up between check and wait
             s->granted_cv.notify_all();

@@ -18,6 +18,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "net/http-url.h"
 #include "net/tls-client.h"
@@ -168,7 +169,16 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     if (rec || abort != Abort::kNone)
       co_return Failure(ErrorKind::kUnavailable, "dns_failed",
                         "cannot resolve host '" + url.host + "': " + rec.message());
-    auto [cec, ep] = co_await lowest.async_connect(endpoints, kNoThrow);
+    // One endpoint at a time, on a copy of each (no range-connect op holding
+    // the resolver results across the suspension): the first that accepts.
+    boost::system::error_code cec = asio::error::host_not_found;
+    for (const tcp::endpoint ep : endpoints) {
+      if (abort != Abort::kNone) break;  // Stop() ran on this strand: stay closed
+      boost::system::error_code ignored;
+      lowest.socket().close(ignored);
+      std::tie(cec) = co_await lowest.async_connect(ep, kNoThrow);
+      if (!cec) break;
+    }
     if (cec || abort != Abort::kNone)
       co_return Failure(ErrorKind::kUnavailable, "connect_failed",
                         "cannot connect to " + authority + ": " + cec.message());
@@ -378,6 +388,8 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     cv.wait(lock, [&] { return waiter->done; });
     if (waiter->error) throw *waiter->error;
   }
+
+  CancelRegistration cancel_hook;  // on `cancel`; unhooked when the connection goes
 };
 
 WebSocketClient::WebSocketClient(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -401,7 +413,7 @@ std::unique_ptr<WebSocketClient> WebSocketClient::Connect(const std::string& url
   // Wrapped at once, so the destructor cleans up on every path below.
   std::unique_ptr<WebSocketClient> client(new WebSocketClient(impl));
   std::weak_ptr<Impl> weak = impl;
-  cancel.OnCancel([weak] {
+  impl->cancel_hook = cancel.OnCancel([weak] {
     auto self = weak.lock();
     if (!self) return;
     asio::post(self->strand, [self] { self->Stop(Abort::kCancelled); });

@@ -1,8 +1,19 @@
 #include "pipeline/chat-turn.h"
 
+#include <atomic>
+
 #include "pipeline/emotion-reference.h"
 
 namespace mv {
+namespace {
+std::atomic<int> turns_in_flight{0};
+}
+
+int ChatTurn::InFlight() { return turns_in_flight.load(); }
+
+ChatTurn::InFlightCount::InFlightCount() { ++turns_in_flight; }
+
+ChatTurn::InFlightCount::~InFlightCount() { --turns_in_flight; }
 
 void ChatTurn::Start(Llm& llm, Tts& tts, ThreadPool& pool, ChatTurnRequest request,
                      CancelToken cancel, std::shared_ptr<TurnTiming> timing, ChatTurnSink sink) {
@@ -119,6 +130,9 @@ void ChatTurn::OnFanoutFinished(bool cancelled) {
 }
 
 void ChatTurn::MaybeFinish() {
+  // Reached from the fan-out's on_finished and from the LLM's done callback;
+  // dropping self_ below must not free the turn while this call runs.
+  auto self = shared_from_this();
   {
     std::lock_guard lock(mutex_);
     if (finished_ || !llm_done_ || !fanout_done_) return;
@@ -129,8 +143,9 @@ void ChatTurn::MaybeFinish() {
   result_.tts_retries = fanout_->retries();
   timing_->Mark(Stage::kDone);
   if (sink_.on_done) sink_.on_done(result_);
-  // Break the cycles (turn -> fan-out -> callbacks -> turn) once done.
-  fanout_.reset();
+  // fanout_ is never reset: OnLlmDone may still be inside Close() on it, on
+  // another thread, and it holds no reference back to the turn. The turn,
+  // then the fan-out, go when the last call on their stacks returns.
   self_.reset();
 }
 

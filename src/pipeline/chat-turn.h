@@ -67,6 +67,8 @@ class ChatTurn : public std::enable_shared_from_this<ChatTurn> {
   // threads. The turn keeps itself alive until on_done.
   static void Start(Llm& llm, Tts& tts, ThreadPool& pool, ChatTurnRequest request,
                     CancelToken cancel, std::shared_ptr<TurnTiming> timing, ChatTurnSink sink);
+  // Turns alive in this process (an orderly stop waits for none).
+  static int InFlight();
 
  private:
   ChatTurn(Llm& llm, Tts& tts, ThreadPool& pool, ChatTurnRequest request, CancelToken cancel,
@@ -79,6 +81,12 @@ class ChatTurn : public std::enable_shared_from_this<ChatTurn> {
   void MaybeFinish();
   std::shared_ptr<const VoiceReference> ReferenceFor(const Segment& segment);
 
+  // First member, so gone last: InFlight() counts a turn until its sink (and
+  // the responder in it) is released too.
+  struct InFlightCount {
+    InFlightCount();
+    ~InFlightCount();
+  } in_flight_;
   Llm& llm_;
   Tts& tts_;
   ThreadPool& pool_;

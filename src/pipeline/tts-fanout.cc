@@ -9,7 +9,7 @@ std::shared_ptr<TtsFanout> TtsFanout::Create(Tts& tts, ThreadPool& pool, int par
   auto f = std::shared_ptr<TtsFanout>(
       new TtsFanout(tts, pool, parallelism, std::move(cancel), std::move(callbacks)));
   // Cancellation must finish the fan-out even if no job is left to notice it.
-  f->cancel_.OnCancel([weak = std::weak_ptr<TtsFanout>(f)] {
+  f->cancel_hook_ = f->cancel_.OnCancel([weak = std::weak_ptr<TtsFanout>(f)] {
     if (auto self = weak.lock()) self->Pump();
   });
   return f;
@@ -135,7 +135,10 @@ void TtsFanout::RunJob(int index) {
 }
 
 void TtsFanout::Pump() {
-  std::lock_guard emit(emit_mutex_);
+  // A callback may drop the owner's last reference (on_finished does): stay
+  // alive until this call returns, and never run on_finished under our lock.
+  auto self = shared_from_this();
+  std::unique_lock emit(emit_mutex_);
   for (;;) {
     std::vector<float> fresh;
     int rate = 0;
@@ -177,6 +180,9 @@ void TtsFanout::Pump() {
       }
     }
     if (finish) {
+      // finished_ is set: no other callback can follow, so the emit lock
+      // (which only orders callbacks) is not needed for the last one.
+      emit.unlock();
       if (callbacks_.on_finished) callbacks_.on_finished(cancelled);
       return;
     }

@@ -80,6 +80,7 @@ class TtsFanout : public std::enable_shared_from_this<TtsFanout> {
   bool finished_ = false;
   int retries_ = 0;
   std::mutex emit_mutex_;  // serialises callbacks so they come in order, one at a time
+  CancelRegistration cancel_hook_;  // last: unhooked before anything it reaches goes
 };
 
 }  // namespace mv

@@ -29,11 +29,11 @@
 
 #include "audio/resampler.h"
 #include "common/cancel-token.h"
+#include "common/serial-queue.h"
 #include "pipeline/chat-turn.h"
 #include "realtime/realtime-audio-out.h"
 #include "realtime/realtime-services.h"
 #include "realtime/realtime-settings.h"
-#include "realtime/serial-queue.h"
 #include "realtime/turn-detector.h"
 
 namespace mv {

@@ -65,6 +65,13 @@ void CommonHeaders(http::fields& f, const Headers& extra) {
   for (const auto& [k, v] : extra) f.set(k, v);
 }
 
+// Counts a request (or WebSocket session) as unanswered until it goes out
+// of scope; see HttpServer::WaitAnswered().
+struct Answered {
+  std::atomic<int>& n;
+  ~Answered() { --n; }
+};
+
 struct RouteEntry {
   std::string method;
   std::string path;
@@ -76,13 +83,19 @@ struct RouteEntry {
 // forgotten code path can never leave a client hanging.
 class QueueResponder final : public Responder {
  public:
-  explicit QueueResponder(std::shared_ptr<ResponseQueue> queue) : queue_(std::move(queue)) {
+  QueueResponder(std::shared_ptr<ResponseQueue> queue, const CancelToken& parent)
+      : queue_(std::move(queue)), parent_(parent) {
+    cancel_ = parent.Child();
     queue_->SetCancel(cancel_);
   }
   ~QueueResponder() override {
-    if (!queue_->completed())
-      queue_->Push(ResponseEvent::Full(
-          HttpResponse::Error(500, "internal_error", "no_response", "handler gave no response")));
+    if (queue_->completed()) return;
+    // Dropped because the server is stopping: say so, do not blame the handler.
+    queue_->Push(ResponseEvent::Full(parent_.IsCancelled()
+                                         ? HttpResponse::Error(503, "unavailable", "shutting_down",
+                                                               "the server is shutting down")
+                                         : HttpResponse::Error(500, "internal_error", "no_response",
+                                                               "handler gave no response")));
   }
   void Send(HttpResponse response) override {
     queue_->Push(ResponseEvent::Full(std::move(response)));
@@ -101,6 +114,7 @@ class QueueResponder final : public Responder {
 
  private:
   std::shared_ptr<ResponseQueue> queue_;
+  CancelToken parent_;  // HttpServerOptions::cancel_all
 };
 
 HttpResponse ErrorFor(int status, std::string_view code, std::string_view message) {
@@ -144,6 +158,7 @@ struct HttpServer::Impl {
   std::unique_ptr<ssl::context> tls;  // set in Start() when options carry a TLS pair
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
+  asio::strand<asio::io_context::executor_type> accept_strand{asio::make_strand(ioc)};
   std::vector<RouteEntry> routes;
   WebSocketRoutes websockets;  // upgrade routes and live sessions (see Stop())
   std::vector<std::thread> threads;
@@ -151,6 +166,7 @@ struct HttpServer::Impl {
   std::mutex stop_mutex;  // guards stop_cv waiting in Wait()
   std::condition_variable stop_cv;
   std::atomic<int> bound_port{0};
+  std::atomic<int> answering{0};  // requests handed to a route, answer not yet written
 
   explicit Impl(HttpServerOptions o) : options(std::move(o)) {}
 
@@ -448,15 +464,19 @@ struct HttpServer::Impl {
         continue;
       }
       if (upgrade) {  // the connection is the WebSocket's now
+        ++answering;  // a session counts until it has ended (its close frame written)
+        Answered answered{answering};
         co_await websockets.Serve(std::move(stream), std::move(msg), std::move(req), *ws,
                                   options.max_body_bytes);
         co_return false;
       }
       bool path_known = false;
       const RouteEntry* route = Find(*req, &path_known);
+      ++answering;  // until the answer is written or the client left (WaitAnswered)
+      Answered answered{answering};
       auto queue = std::make_shared<ResponseQueue>(co_await asio::this_coro::executor);
       {
-        auto responder = std::make_shared<QueueResponder>(queue);
+        auto responder = std::make_shared<QueueResponder>(queue, options.cancel_all);
         try {
           route->handler(req, responder);
         } catch (const Error& e) {
@@ -558,7 +578,7 @@ void HttpServer::Start() {
                 "cannot listen on " + impl_->options.host + ":" +
                     std::to_string(impl_->options.port) + ": " + ec.message());
   impl_->bound_port = acc.local_endpoint().port();
-  asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
+  asio::co_spawn(impl_->accept_strand, impl_->Accept(), asio::detached);
   int n = std::max(1, impl_->options.io_threads);
   for (int i = 0; i < n; ++i)
     impl_->threads.emplace_back([this] {
@@ -580,6 +600,22 @@ void HttpServer::Start() {
 int HttpServer::port() const { return impl_->bound_port; }
 
 bool HttpServer::tls() const { return impl_->tls != nullptr; }
+
+void HttpServer::BeginStop() {
+  asio::post(impl_->accept_strand, [impl = impl_.get()] {
+    boost::system::error_code ec;
+    impl->acceptor.close(ec);  // on the acceptor's strand: Accept() ends
+  });
+  impl_->websockets.CloseAll();
+}
+
+bool HttpServer::WaitAnswered(std::chrono::steady_clock::time_point deadline) {
+  while (impl_->answering.load() > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
 
 void HttpServer::Stop() {
   if (impl_->stopped.exchange(true)) return;

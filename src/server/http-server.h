@@ -4,6 +4,7 @@
 // the Responder from there.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -33,6 +34,9 @@ struct HttpServerOptions {
   // Decides, before any route runs, who may call what (keys, origins,
   // CORS). Null: everyone, everything (unit tests of the server itself).
   std::shared_ptr<AccessControl> access;
+  // Parent of every request's cancel token: firing it cancels all requests
+  // in flight (the runtime's orderly stop); their answers still go out.
+  CancelToken cancel_all;
 };
 
 class HttpServer {
@@ -53,6 +57,14 @@ class HttpServer {
   void Start();
   int port() const;
   bool tls() const;
+  // First half of an orderly stop: refuses new connections and ends the
+  // WebSocket sessions (close 1001, going away, sent while I/O still runs);
+  // HTTP requests in flight keep being served until Stop().
+  void BeginStop();
+  // Blocks until every request handed to a route has its answer written (or
+  // its client left) and every WebSocket session has ended, or `deadline`;
+  // true when none is left.
+  bool WaitAnswered(std::chrono::steady_clock::time_point deadline);
   // Stops accepting, closes connections, joins threads. Idempotent.
   void Stop();
   // Blocks until Stop() is called (from a signal handler thread, say).

@@ -33,6 +33,9 @@ struct ServerConfig {
   std::size_t max_body_bytes = 40u << 20;
   // A client that sends nothing for this long is dropped.
   int idle_timeout_s = 60;
+  // SIGTERM/SIGINT: work in flight is cancelled and gets this long to answer
+  // its client (with an error) before the engines go.
+  int shutdown_grace_ms = 5000;
   // HTTPS/WSS on `port` (plain HTTP/WS stays on too) when both are set (PEM
   // files). With tls_self_signed a missing pair is generated there on first
   // start and reused later ("" = $XDG_DATA_HOME/mirrorvox/tls/cert.pem and

@@ -81,8 +81,8 @@ void StreamSpeech(HttpClient& client, ClientRequest request, const CancelToken& 
     std::optional<Error> error;
   };
   auto ch = std::make_shared<Channel>();
-  CancelToken stop;  // this attempt: the caller's cancel, or the consumer saying stop
-  cancel.OnCancel([stop] { stop.Cancel(); });
+  // This attempt: the caller's cancel, or the consumer saying stop.
+  const CancelToken stop = cancel.Child();
   ClientCallbacks cb;
   cb.on_head = [ch](int status, const std::map<std::string, std::string>&) {
     std::lock_guard lock(ch->mutex);

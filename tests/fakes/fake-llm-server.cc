@@ -301,12 +301,13 @@ void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
     plan->include_usage = so->value("include_usage", false);
 
   const int index = plan->index;
-  res->cancel().OnCancel([this, index] {
+  auto hook = res->cancel().OnCancel([this, index] {
     std::lock_guard lock(mutex_);
     disconnects_.push_back({index, Clock::now()});
     cv_.notify_all();
   });
   std::lock_guard lock(mutex_);
+  hooks_.push_back(std::move(hook));
   if (stop_) return;  // shutting down: the dropped responder answers 500
   std::erase_if(streams_, [](Stream& s) {
     if (!s.done->load()) return false;
@@ -322,12 +323,14 @@ void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
 }
 
 void FakeLlmServer::Hold(int index, std::shared_ptr<mv::Responder> res) {
-  std::lock_guard lock(mutex_);
-  res->cancel().OnCancel([this, index] {
+  // Outside the lock: a token already cancelled runs the callback at once.
+  auto hook = res->cancel().OnCancel([this, index] {
     std::lock_guard lock(mutex_);
     disconnects_.push_back({index, Clock::now()});
     cv_.notify_all();
   });
+  std::lock_guard lock(mutex_);
+  hooks_.push_back(std::move(hook));
   held_.push_back(std::move(res));
 }
 

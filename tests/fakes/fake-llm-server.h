@@ -152,6 +152,7 @@ class FakeLlmServer {
   };
   std::vector<Stream> streams_;                       // one generator per reply, reaped when done
   std::vector<std::shared_ptr<mv::Responder>> held_;  // stalled responses
+  std::vector<mv::CancelRegistration> hooks_;  // disconnect watchers, unhooked with the double
   bool stop_ = false;
 };
 

@@ -23,6 +23,17 @@ using mvtest::FakeLlmFault;
 using mvtest::FakeLlmOptions;
 using mvtest::FakeLlmServer;
 
+// The value of one series in a /metrics text ("name{labels}" exactly as
+// rendered), or 0 when the series has no sample yet.
+double MetricValue(const std::string& text, const std::string& series) {
+  std::size_t pos = 0;
+  while ((pos = text.find(series + " ", pos)) != std::string::npos) {
+    if (pos == 0 || text[pos - 1] == '\n') return std::stod(text.substr(pos + series.size() + 1));
+    pos += series.size();
+  }
+  return 0;
+}
+
 std::string ChatBody(const std::string& user) {
   return json{{"msg", {{{"role", "user"}, {"content", user}}}}}.dump();
 }
@@ -127,12 +138,15 @@ TEST_F(ChatApiTest, FirstAudioIsSentWhileTheLlmIsStillWriting) {
 TEST_F(ChatApiTest, FailsOverToTheNextEndpoint) {
   llm_->SetFault(FakeLlmFault::kHttp500);
   backup_->PushReply("The backup model answered this question.");
+  const double before =
+      MetricValue(mvtest::HttpGet(Port(), "/metrics").body, "mirrorvox_llm_failovers_total");
   auto r = mvtest::HttpPostJson(Port(), "/api/chat", ChatBody("hello"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(mvtest::SseData(r.body).back())["message"],
             "The backup model answered this question.");
+  // The series is described at start-up: only its value says a failover happened.
   auto metrics = mvtest::HttpGet(Port(), "/metrics").body;
-  EXPECT_NE(metrics.find("mirrorvox_llm_failovers_total"), std::string::npos) << metrics;
+  EXPECT_EQ(MetricValue(metrics, "mirrorvox_llm_failovers_total"), before + 1) << metrics;
 }
 
 TEST_F(ChatApiTest, MidStreamFailureNeverRepeatsText) {
@@ -189,16 +203,22 @@ TEST_F(ChatApiTest, BadChatRequestsAre400) {
 }
 
 TEST_F(ChatApiTest, MetricsExposeTurnsErrorsAndStageLatencies) {
+  const std::string turns = "mirrorvox_turns_total{route=\"/api/chat\"}";
+  const std::string rejected =
+      "mirrorvox_errors_total{kind=\"invalid_request_error\",route=\"/api/chat\"}";
+  const std::string first_audio =
+      "mirrorvox_stage_latency_seconds_count{stage=\"first_tts_audio\"}";
+  const std::string before = mvtest::HttpGet(Port(), "/metrics").body;
   llm_->PushReply("A short answer.");
   ASSERT_EQ(mvtest::HttpPostJson(Port(), "/api/chat", ChatBody("hi")).status, 200);
+  ASSERT_EQ(mvtest::HttpPostJson(Port(), "/api/chat", "{\"msg\": 7}").status, 400);
   auto m = mvtest::HttpGet(Port(), "/metrics");
   ASSERT_EQ(m.status, 200);
   EXPECT_NE(m.headers["content-type"].find("text/plain"), std::string::npos);
-  EXPECT_NE(m.body.find("mirrorvox_turns_total{route=\"/api/chat\"}"), std::string::npos) << m.body;
-  EXPECT_NE(m.body.find("mirrorvox_errors_total"), std::string::npos) << m.body;
-  EXPECT_NE(m.body.find("mirrorvox_stage_latency_seconds_bucket{stage=\"first_tts_audio\",le="),
-            std::string::npos)
-      << m.body;
+  // Values that the two requests changed, not names described at start-up.
+  EXPECT_EQ(MetricValue(m.body, turns), MetricValue(before, turns) + 1) << m.body;
+  EXPECT_EQ(MetricValue(m.body, rejected), MetricValue(before, rejected) + 1) << m.body;
+  EXPECT_EQ(MetricValue(m.body, first_audio), MetricValue(before, first_audio) + 1) << m.body;
 }
 
 }  // namespace

@@ -120,8 +120,10 @@ TEST_F(RemoteAsrTest, FunAsrTwoPassPythonFlavourPastAStallingServer) {
   mvtest::FakeFunAsrOptions python;
   python.flavour = mvtest::FunAsrFlavour::kPython;
   FakeFunAsrServer good(python);
+  // The stall is told from a slow answer by a timeout 10x what the double's
+  // pocketsphinx needs on a busy machine.
   auto server = Start("funasr", {silent.url(), good.url()},
-                      "  first_byte_timeout_ms: 1000\n"
+                      "  first_byte_timeout_ms: 10000\n"
                       "  funasr:\n    mode: 2pass\n    chunk_size: [8, 8, 4]\n");
   std::string heard = Asr(server->port());
   EXPECT_LE(mv::WordErrorRate(kQuestion, heard), 0.2) << heard << "\n" << server->Log();
@@ -173,8 +175,10 @@ TEST_F(RemoteAsrTest, WhisperServerOneAtATimePastAStallingServer) {
   o.api = TranscriptionApi::kWhisperCpp;
   FakeTranscriptionServer stalling(o), good(o);
   stalling.SetFault(FakeTranscriptionFault::kStall);
+  // 10x the double's transcription time on a busy machine: a slow answer is
+  // never abandoned (which freed its slot while the double still worked).
   auto server = Start("whisper-server", {Slots(stalling.url(), 1), Slots(good.url(), 1)},
-                      "  first_byte_timeout_ms: 1000\n");
+                      "  first_byte_timeout_ms: 10000\n");
   std::string heard = Asr(server->port());
   EXPECT_LE(mv::WordErrorRate(kQuestion, heard), 0.2) << heard << "\n" << server->Log();
   std::vector<std::thread> threads;

@@ -1,10 +1,12 @@
 #include "support/server-process.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +18,24 @@
 
 namespace mvtest {
 namespace {
+
+// MIRRORVOX_TEST_SERVER_WRAPPER (e.g. "valgrind --error-exitcode=99"):
+// the server runs under it and its waits stretch by MIRRORVOX_TEST_SLOWDOWN
+// (default 20 with a wrapper). With a wrapper or MIRRORVOX_TEST_CHECK_EXIT
+// (sanitizer builds: a report makes the exit code non-zero), a server that
+// does not exit 0 fails the test.
+std::vector<std::string> Wrapper() {
+  std::vector<std::string> out;
+  const char* w = std::getenv("MIRRORVOX_TEST_SERVER_WRAPPER");
+  std::istringstream words(w ? w : "");
+  for (std::string word; words >> word;) out.push_back(word);
+  return out;
+}
+
+int Slowdown() {
+  if (const char* s = std::getenv("MIRRORVOX_TEST_SLOWDOWN")) return std::max(1, std::atoi(s));
+  return Wrapper().empty() ? 1 : 20;
+}
 
 int Spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
           const std::string& out_path, const std::string& err_path) {
@@ -35,7 +55,7 @@ int Spawn(const std::vector<std::string>& argv, const std::map<std::string, std:
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  execv(args[0], args.data());
+  execvp(args[0], args.data());
   _exit(127);
 }
 
@@ -98,7 +118,10 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args,
                              const std::map<std::string, std::string>& env, int startup_timeout_s) {
   std::string dir = TempDir();
   log_path_ = dir + "/server.log";
-  std::vector<std::string> argv = {MV_BINARY, "serve", "--host", "127.0.0.1", "--port", "0"};
+  std::vector<std::string> argv = Wrapper();
+  check_exit_ = !argv.empty() || std::getenv("MIRRORVOX_TEST_CHECK_EXIT") != nullptr;
+  for (const char* a : {MV_BINARY, "serve", "--host", "127.0.0.1", "--port", "0"})
+    argv.push_back(a);
   argv.insert(argv.end(), args.begin(), args.end());
   // Tests name their LLM and their keys: whatever listens on this machine's
   // usual LLM ports must not answer for them (discovery tests turn it back
@@ -108,7 +131,8 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args,
   child_env.try_emplace("MIRRORVOX_SERVER__AUTH__KEYS_FILE", dir + "/keys.json");
   pid_ = Spawn(argv, child_env, dir + "/server.out", log_path_);
   static const std::regex kListening(R"(listening on https?://[^:]+:(\d+))");
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(startup_timeout_s);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(startup_timeout_s * Slowdown());
   while (std::chrono::steady_clock::now() < deadline && Alive()) {
     std::smatch m;
     std::string log = Log();
@@ -124,7 +148,10 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args,
 }
 
 ServerProcess::~ServerProcess() {
-  if (pid_ > 0) Stop(10);
+  if (pid_ <= 0) return;
+  const int code = Stop(10);
+  // Under valgrind or a sanitizer the exit code carries its verdict.
+  if (check_exit_ && code != 0) ADD_FAILURE() << "server exited " << code << ":\n" << Log();
 }
 
 bool ServerProcess::Alive() {
@@ -141,7 +168,7 @@ int ServerProcess::Stop(int timeout_s) {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
   bool exited = false;
-  int code = WaitExit(pid_, timeout_s, &exited);
+  int code = WaitExit(pid_, timeout_s * Slowdown(), &exited);
   if (!exited) {
     kill(-pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);

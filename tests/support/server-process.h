@@ -40,6 +40,7 @@ class ServerProcess {
  private:
   int pid_ = -1;
   int port_ = 0;
+  bool check_exit_ = false;  // a checker's verdict is in the exit code (see the .cc)
   std::string log_path_;
 };
 

@@ -1,10 +1,12 @@
 // What routes share: the resolved config, the loaded engines and the compute
-// pool. Built once by `mirrorvox serve`; engines are shared by all requests.
+// pool. Owned by the Runtime (app/runtime.h), whose Stop() takes it down in
+// order; engines are shared by all requests.
 #pragma once
 
 #include <memory>
 
 #include "asr/asr.h"
+#include "common/cancel-token.h"
 #include "common/thread-pool.h"
 #include "config/config.h"
 #include "llm/llm.h"
@@ -19,6 +21,8 @@ class AutoLlm;
 
 struct ServerContext {
   Config config;
+  // Fired by Runtime::Stop(): the parent of every request's token.
+  CancelToken root;
   std::unique_ptr<Asr> asr;
   std::unique_ptr<Tts> tts;
   std::unique_ptr<Llm> llm;
@@ -30,12 +34,11 @@ struct ServerContext {
   std::unique_ptr<SpeakerGate> speakers;
   std::unique_ptr<VoiceLibrary> voices;
   // TTS fan-out jobs of the remote engines (they block on the network, so
-  // more threads than cores); null = they share `compute`. Before compute:
-  // compute jobs start turns that post here.
+  // more threads than cores); null = they share `compute`.
   std::unique_ptr<ThreadPool> tts_pool;
   // Remote ASR calls of realtime sessions (network waits); null = compute.
   std::unique_ptr<ThreadPool> asr_pool;
-  // Last: destroyed first, so queued jobs finish while the engines still exist.
+  // Runtime::Stop() drains and destroys the pools before the engines.
   std::unique_ptr<ThreadPool> compute;
 
   ThreadPool& TtsPool() { return tts_pool ? *tts_pool : *compute; }

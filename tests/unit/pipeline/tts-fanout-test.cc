@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -39,7 +40,10 @@ class SlowTts : public Tts {
     float value = std::stof(r.text.substr(r.text.find(':') + 1));
     std::vector<float> quarter(100, value);
     for (int i = 0; i < 4; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(ms / 4));
+      // In slices, as an engine polls its token while it works.
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms / 4);
+      while (std::chrono::steady_clock::now() < until && !cancel.IsCancelled())
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5, ms / 4 + 1)));
       if (cancel.IsCancelled()) throw Error(ErrorKind::kCancelled, "cancelled", "cancelled");
       if (!on_chunk(quarter.data(), quarter.size(), 16000))
         throw Error(ErrorKind::kCancelled, "cancelled", "stopped");
@@ -159,17 +163,44 @@ TEST(TtsFanout, CancelStopsQueuedAndRunningWork) {
   Recorder rec;
   CancelToken cancel;
   auto fan = TtsFanout::Create(tts, pool, 1, cancel, rec.Callbacks());
-  for (int i = 0; i < 10; ++i) fan->Add(i, Req("400:0.1"));
+  // 60 s per segment: finishing within WaitFinished's 10 s means the running
+  // one stopped at the token rather than ran out.
+  for (int i = 0; i < 10; ++i) fan->Add(i, Req("60000:0.1"));
   fan->Close();
-  std::this_thread::sleep_for(50ms);
-  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 10000 && tts.running.load() == 0; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(tts.running.load(), 1);
   cancel.Cancel();
   ASSERT_TRUE(rec.WaitFinished());
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - t0).count();
-  EXPECT_LT(ms, 150);
   EXPECT_TRUE(rec.cancelled);
-  EXPECT_LE(tts.calls.load(), 2);  // queued segments never started
+  EXPECT_EQ(tts.calls.load(), 1);  // queued segments never started
+}
+
+// The owner drops its last reference inside on_finished (ChatTurn does): the
+// fan-out must outlive that callback, whichever call reached it.
+TEST(TtsFanout, OutlivesOnFinishedThatDropsTheOwner) {
+  for (bool with_segment : {false, true}) {
+    ThreadPool pool(2);
+    SlowTts tts;
+    std::shared_ptr<TtsFanout> owner;
+    std::weak_ptr<TtsFanout> weak;
+    std::atomic<bool> alive_in_callback{false}, finished{false};
+    TtsFanoutCallbacks cb;
+    cb.on_finished = [&](bool) {
+      owner.reset();
+      alive_in_callback = !weak.expired();
+      finished = true;
+    };
+    owner = TtsFanout::Create(tts, pool, 1, CancelToken(), std::move(cb));
+    weak = owner;
+    auto* raw = owner.get();
+    if (with_segment) raw->Add(0, Req("4:0.1"));  // finishes on a pool thread or in Close()
+    raw->Close();
+    for (int i = 0; i < 10000 && !finished; ++i) std::this_thread::sleep_for(1ms);
+    ASSERT_TRUE(finished);
+    EXPECT_TRUE(alive_in_callback);
+    for (int i = 0; i < 10000 && !weak.expired(); ++i) std::this_thread::sleep_for(1ms);
+    EXPECT_TRUE(weak.expired());  // and is freed once the call returns
+  }
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "realtime/serial-queue.h"
+#include "common/serial-queue.h"
 
 #include <spdlog/spdlog.h>
 
@@ -54,7 +54,7 @@ void SerialQueue::Drain() {
     try {
       job();
     } catch (const std::exception& e) {
-      spdlog::error("realtime: session job threw: {}", e.what());
+      spdlog::error("serial queue job threw: {}", e.what());
     }
   }
   pool_.Post([self = shared_from_this()] { self->Drain(); }, priority_);

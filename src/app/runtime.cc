@@ -1,0 +1,146 @@
+#include "app/runtime.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "llm/auto-llm.h"
+#include "pipeline/chat-turn.h"
+#include "server/access-control.h"
+#include "server/http-server.h"
+#include "server/routes/route-util.h"
+#include "server/routes/voice-support.h"
+#include "server/tls-credentials.h"
+#include "voice/reference-voice-tts.h"
+
+namespace mv {
+
+using Clock = std::chrono::steady_clock;
+
+Runtime::Runtime(Config config) {
+  ctx_.config = std::move(config);
+  const Config& c = ctx_.config;
+  // Before any engine loads: a listener open to the network without keys
+  // is refused at once, in one line.
+  access_ = std::make_shared<AccessControl>(c.server);
+  access_->CheckStartup();
+  spdlog::info("loading engines: asr={} tts={}", c.asr.engine,
+               c.tts.engine.empty() ? "auto" : c.tts.engine);
+  ctx_.asr = CreateAsr(c.asr);
+  if (c.tts.IsRemote()) {
+    ctx_.tts = CreateTts(c.tts);  // the server clones references itself
+  } else {
+    // The embedded engines cannot clone: references (mirror voice, emotion
+    // clips) are rendered by voice matching.
+    auto tts = std::make_unique<ReferenceVoiceTts>(CreateTts(c.tts), c.tts.language);
+    tts->Calibrate(c.tts.language);
+    ctx_.tts = std::move(tts);
+  }
+  // Configured endpoints, else one discovered on this machine, else echo.
+  auto llm = std::make_unique<AutoLlm>(c.llm);
+  ctx_.llm_status = llm.get();
+  ctx_.llm = std::move(llm);
+  SetUpVoiceIdentity(ctx_);
+  ctx_.compute = std::make_unique<ThreadPool>(c.server.compute_threads);
+  if (c.tts.IsRemote()) {
+    // Remote TTS jobs mostly wait on the network: enough threads to keep
+    // every endpoint slot busy with one job queued behind it.
+    int slots = 0;
+    for (const auto& e : c.tts.remote.endpoints) slots += e.max_concurrency;
+    ctx_.tts_pool = std::make_unique<ThreadPool>(std::max(ctx_.compute->size(), 2 * slots));
+  }
+  if (c.asr.IsRemote()) {
+    // Same for remote ASR: a realtime turn waits on the network and must
+    // not hold a compute thread while it does.
+    int slots = 0;
+    for (const auto& e : c.asr.remote.endpoints) slots += e.max_concurrency;
+    ctx_.asr_pool =
+        std::make_unique<ThreadPool>(std::max<int>(ctx_.compute->size(), std::min(2 * slots, 256)));
+  }
+}
+
+Runtime::~Runtime() { Stop(); }
+
+void Runtime::Start() {
+  const ServerConfig& s = ctx_.config.server;
+  HttpServerOptions http;
+  http.host = s.host;
+  http.port = s.port;
+  http.io_threads = s.io_threads;
+  http.max_body_bytes = s.max_body_bytes;
+  http.idle_timeout_s = s.idle_timeout_s;
+  http.cancel_all = ctx_.root;
+  http.access = access_;
+  if (s.TlsEnabled()) {
+    TlsCredentials tls = PrepareServerTls(s);
+    http.tls_cert_pem = std::move(tls.cert_pem);
+    http.tls_key_pem = std::move(tls.key_pem);
+  }
+  server_ = std::make_unique<HttpServer>(http);
+  RegisterHealthRoutes(*server_, ctx_);
+  RegisterMoeChatRoutes(*server_, ctx_);
+  RegisterMirrorChatRoutes(*server_, ctx_);
+  RegisterVoiceRoutes(*server_, ctx_);
+  RegisterRealtimeRoutes(*server_, ctx_);
+  RegisterWebRoutes(*server_, ctx_);
+  RegisterOpenAiRoutes(*server_, ctx_);  // last: /v1/* fallback
+  server_->Start();
+  spdlog::info("listening on {}://{}:{}", server_->tls() ? "https" : "http", s.host,
+               server_->port());
+  spdlog::info("access: {}", access_->Describe());
+}
+
+int Runtime::port() const { return server_ ? server_->port() : 0; }
+
+bool Runtime::tls() const { return server_ && server_->tls(); }
+
+// Pools empty, no turn alive (a cancelled turn still has to reach its
+// on_done, which answers the client) and every answer written, or the
+// deadline.
+void Runtime::WaitQuiet(Clock::time_point deadline) {
+  for (;;) {
+    bool idle = ctx_.compute->WaitIdle(deadline);
+    if (ctx_.asr_pool) idle = ctx_.asr_pool->WaitIdle(deadline) && idle;
+    if (ctx_.tts_pool) idle = ctx_.tts_pool->WaitIdle(deadline) && idle;
+    idle = idle && ChatTurn::InFlight() == 0;
+    if (idle && server_) idle = server_->WaitAnswered(deadline);
+    if (idle || Clock::now() >= deadline) return;
+    // Turns end on network threads: look again shortly.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+void Runtime::Stop() {
+  std::lock_guard lock(stop_mutex_);
+  if (stopped_) return;
+  stopped_ = true;
+  const auto deadline =
+      Clock::now() + std::chrono::milliseconds(ctx_.config.server.shutdown_grace_ms);
+  if (server_) server_->BeginStop();  // no new connections; sessions get close 1001
+  // Every request's token is a child of root: their turns, LLM calls, TTS
+  // and ASR jobs stop, and each answers its client while I/O still runs.
+  ctx_.root.Cancel();
+  if (ctx_.compute) WaitQuiet(deadline);
+  if (ChatTurn::InFlight() != 0)
+    spdlog::warn("shutdown: {} turn(s) still running after server.shutdown_grace_ms",
+                 ChatTurn::InFlight());
+  // Closes the connections and joins the I/O threads.
+  if (server_) server_->Stop();
+  // Pools before the engines their queued jobs use; compute first (its jobs
+  // start turns that use the LLM and post to the TTS pool), the LLM before
+  // the TTS pool (its last callbacks close fan-outs that post there).
+  ctx_.compute.reset();
+  ctx_.llm_status = nullptr;
+  ctx_.llm.reset();
+  ctx_.asr_pool.reset();
+  ctx_.tts_pool.reset();
+  server_.reset();
+  // Nothing uses the engines any more.
+  ctx_.asr.reset();
+  ctx_.tts.reset();
+  spdlog::info("stopped");
+}
+
+}  // namespace mv
