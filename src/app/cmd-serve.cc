@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "app/commands.h"
+#include "app/reference-transcripts.h"
 #include "common/error.h"
 #include "config/config-loader.h"
 #include "server/http-server.h"
@@ -33,6 +34,7 @@ int RunServe(const ServeOptions& options) {
     spdlog::info("loading engines: asr={} tts={}", ctx.config.asr.engine,
                  ctx.config.tts.engine.empty() ? "auto" : ctx.config.tts.engine);
     ctx.asr = CreateAsr(ctx.config.asr);
+    FillReferenceTranscripts(ctx.config.tts, ctx.config.audio, *ctx.asr);
     if (ctx.config.tts.IsRemote()) {
       ctx.tts = CreateTts(ctx.config.tts);  // the server clones references itself
     } else {

@@ -43,6 +43,9 @@ struct FakeLlmOptions {
   bool send_done = true;  // false: end after the finish_reason chunk (some servers)
   // Answer one chat.completion object even to "stream": true (some proxies).
   bool ignore_stream = false;
+  // > 0: content chunks of this many bytes (whole characters) instead of
+  // words, so markup like <think> arrives split across chunks.
+  std::size_t token_bytes = 0;
 };
 
 enum class FakeLlmFault {
@@ -112,6 +115,8 @@ class FakeLlmServer {
   // Word-sized tokens, each space kept with the word after it; CJK
   // characters are a token each.
   static std::vector<std::string> Tokenize(const std::string& text);
+  // Pieces of `bytes` bytes, never splitting a UTF-8 character.
+  static std::vector<std::string> Slice(const std::string& text, std::size_t bytes);
 
  private:
   struct Plan;
