@@ -17,8 +17,10 @@ usage: original_client.py chat PORT BODY_JSON
 """
 import base64
 import http.client
+import io
 import json
 import sys
+import wave
 
 
 def iter_lines(res, chunk_size=512):
@@ -57,7 +59,9 @@ def chat(port, body):
             ev = json.loads(line.decode("utf-8")[6:])
             if not ev["done"]:
                 wav = base64.urlsafe_b64decode(ev["file"].encode("utf-8"))
-                audio.append({"bytes": len(wav), "riff": wav[:4] == b"RIFF" and wav[8:12] == b"WAVE"})
+                with wave.open(io.BytesIO(wav)) as w:  # what the client plays
+                    seconds = w.getnframes() / w.getframerate()
+                audio.append({"bytes": len(wav), "seconds": seconds})
             events.append(ev)
     conn.close()
     for ev in events:
