@@ -343,7 +343,8 @@ void FakeGptSovitsServer::Serve(int index, json p, std::shared_ptr<mv::Responder
     res->Send(mv::HttpResponse{});  // cut before one byte
   };
   const bool vocoder = o.version == "v3" || o.version == "v4";
-  if (vocoder && p.value("prompt_text", json("")).get<std::string>().empty())
+  const json prompt_text = p.value("prompt_text", json(""));
+  if (vocoder && (!prompt_text.is_string() || prompt_text.get<std::string>().empty()))
     return refuse("prompt_text cannot be empty when using SoVITS_V3");
   // The reference is read from this host's disk, as the real server does.
   const std::string ref = p["ref_audio_path"].get<std::string>();

@@ -146,7 +146,7 @@ TEST(AudioDecoderTest, TruncatedWavHeader) {
 // for the part that arrived would answer half a question.
 TEST(AudioDecoderTest, WavCutInItsDataIsTruncated) {
   const std::string wav = EncodeAudio(test::Speech(), AudioFormat::kWav);
-  for (std::size_t keep : {45u, 44u + 2 * 1000 + 1, wav.size() - 2}) {
+  for (std::size_t keep : {std::size_t{45}, std::size_t{44 + 2 * 1000 + 1}, wav.size() - 2}) {
     SCOPED_TRACE(keep);
     ExpectError(std::string_view(wav).substr(0, keep), ErrorKind::kInvalidInput, "truncated");
   }
