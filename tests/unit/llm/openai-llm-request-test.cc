@@ -22,13 +22,13 @@ LlmConfig Config(const FakeLlmServer& fake) {
   return c;
 }
 
-struct Run {
+struct Outcome {
   LlmResult result;
   std::string heard;
 };
 
-Run Chat(Llm& llm, std::vector<ChatMessage> messages) {
-  Run run;
+Outcome Chat(Llm& llm, std::vector<ChatMessage> messages) {
+  Outcome run;
   run.result = llm.Chat(std::move(messages), {}, {}, [&](std::string_view d) { run.heard += d; });
   return run;
 }
@@ -86,7 +86,7 @@ TEST(OpenAiLlmRequestTest, ThinkBlocksSplitAcrossChunksAreNeverDelivered) {
     o.default_reply = "<think>\nThe user wants light. Say it is on.\n</think>\n\n" + answer;
     FakeLlmServer fake(o);
     auto llm = Llm::Create("openai", Config(fake));
-    Run run = Chat(*llm, {{"user", "lights"}});
+    Outcome run = Chat(*llm, {{"user", "lights"}});
     ASSERT_TRUE(run.result.ok()) << run.result.error->what();
     EXPECT_EQ(run.heard, answer);
     EXPECT_EQ(run.result.text, answer);
@@ -97,7 +97,7 @@ TEST(OpenAiLlmRequestTest, ThinkBlocksSplitAcrossChunksAreNeverDelivered) {
   o.ignore_stream = true;
   FakeLlmServer plain(o);
   auto llm = Llm::Create("openai", Config(plain));
-  Run run = Chat(*llm, {{"user", "lights"}});
+  Outcome run = Chat(*llm, {{"user", "lights"}});
   ASSERT_TRUE(run.result.ok());
   EXPECT_EQ(run.result.text, answer);
 }
@@ -112,7 +112,7 @@ TEST(OpenAiLlmRequestTest, AFailoverAfterThinkingNeverRepeatsTheAnswer) {
   LlmConfig c = Config(first);
   c.endpoints.push_back({second.base_url(), "", "qwen3:8b"});
   auto llm = Llm::Create("openai", c);
-  Run run = Chat(*llm, {{"user", "count"}});
+  Outcome run = Chat(*llm, {{"user", "count"}});
   ASSERT_TRUE(run.result.ok()) << run.result.error->what();
   EXPECT_EQ(run.heard, "One two three four five six seven eight.");
   EXPECT_EQ(run.result.failovers, 1);
