@@ -78,6 +78,7 @@ TEST_F(FakeGptSovitsTest, RefusesLikeApiV2) {
   json short_ref = Body("hi");
   short_ref["ref_audio_path"] =
       test::WriteSpeechWav(test::TempFolder("fake-gsv") + "/short.wav", 2.0);
+  short_ref["streaming_mode"] = false;  // streamed, the answer has started (see below)
   r = Post(server.base_url() + "/tts", short_ref);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(json::parse(r.body)["message"], "tts failed");
