@@ -19,8 +19,7 @@ struct LegacyContext {
   // Agent.*, gathered while walking the section, composed at its end.
   struct Agent {
     bool is_up = false;
-    std::string char_name, user, char_settings, char_personalities, mask, message_example,
-        prompt;
+    std::string char_name, user, char_settings, char_personalities, mask, message_example, prompt;
     std::vector<std::string> start_with;
   } agent;
   std::vector<std::string> unsupported;  // keys to report in one warning
@@ -91,8 +90,7 @@ const std::vector<LegacyKey>& LegacyKeys() {
       {"LLM.model",
        Plain([](Config& c, const YAML::Node& n) { EndpointAt(c, 0).model = ReadString(n); })},
       // Any keys, passed into the chat request verbatim as the original did.
-      {"LLM.extra_config",
-       Plain([](Config& c, const YAML::Node& n) {
+      {"LLM.extra_config", Plain([](Config& c, const YAML::Node& n) {
          if (!n.IsMap())
            throw ConfigValueError("expected a map of request fields, got " + DescribeNode(n));
          for (const auto& kv : n) {
@@ -104,8 +102,7 @@ const std::vector<LegacyKey>& LegacyKeys() {
       // The original's GPT-SoVITS URL (".../tts"). Naming it is what selects
       // the gpt-sovits engine: a GSV section without it keeps the embedded
       // voices, so an old config never points at a server nobody runs.
-      {"GSV.api",
-       Plain([](Config& c, const YAML::Node& n) {
+      {"GSV.api", Plain([](Config& c, const YAML::Node& n) {
          std::string url = ReadString(n);
          while (!url.empty() && url.back() == '/') url.pop_back();
          if (url.ends_with("/tts")) url.resize(url.size() - 4);
@@ -115,8 +112,7 @@ const std::vector<LegacyKey>& LegacyKeys() {
        })},
       // Also the embedded engines' language (espeak-ng speaks Mandarin;
       // flite only English) when no GPT-SoVITS server is named.
-      {"GSV.text_lang",
-       Plain([](Config& c, const YAML::Node& n) {
+      {"GSV.text_lang", Plain([](Config& c, const YAML::Node& n) {
          c.tts.gpt_sovits.text_lang = ReadString(n);
          if (std::string lang = LanguageOf(c.tts.gpt_sovits.text_lang); !lang.empty())
            c.tts.language = lang;
@@ -154,18 +150,29 @@ const std::vector<LegacyKey>& LegacyKeys() {
       {"extra_ref_audio",
        [set = To("tts.extra_ref_audio")](Config& c, const YAML::Node& n, LegacyContext& ctx) {
          set(c, n, ctx);
-         for (auto& [tag, ref] : c.tts.extra_ref_audio) ref.wav_path = ReferencePath(ref.wav_path, ctx);
+         for (auto& [tag, ref] : c.tts.extra_ref_audio)
+           ref.wav_path = ReferencePath(ref.wav_path, ctx);
        }},
       // Agent (0.99): the persona prompt; the rest is reported once.
-      {"Agent.is_up", [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.is_up = ReadBool(n); }},
-      {"Agent.char", [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.char_name = ReadString(n); }},
-      {"Agent.user", [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.user = ReadString(n); }},
-      {"Agent.char_settings", [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.char_settings = ReadString(n); }},
-      {"Agent.char_personalities", [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.char_personalities = ReadString(n); }},
-      {"Agent.mask", [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.mask = ReadString(n); }},
-      {"Agent.message_example", [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.message_example = ReadString(n); }},
-      {"Agent.prompt", [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.prompt = ReadString(n); }},
-      {"Agent.start_with", [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.start_with = ReadStringList(n); }},
+      {"Agent.is_up",
+       [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.is_up = ReadBool(n); }},
+      {"Agent.char",
+       [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.char_name = ReadString(n); }},
+      {"Agent.user",
+       [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.user = ReadString(n); }},
+      {"Agent.char_settings", [](Config&, const YAML::Node& n,
+                                 LegacyContext& x) { x.agent.char_settings = ReadString(n); }},
+      {"Agent.char_personalities",
+       [](Config&, const YAML::Node& n,
+          LegacyContext& x) { x.agent.char_personalities = ReadString(n); }},
+      {"Agent.mask",
+       [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.mask = ReadString(n); }},
+      {"Agent.message_example", [](Config&, const YAML::Node& n,
+                                   LegacyContext& x) { x.agent.message_example = ReadString(n); }},
+      {"Agent.prompt",
+       [](Config&, const YAML::Node& n, LegacyContext& x) { x.agent.prompt = ReadString(n); }},
+      {"Agent.start_with", [](Config&, const YAML::Node& n,
+                              LegacyContext& x) { x.agent.start_with = ReadStringList(n); }},
   };
   return keys;
 }
@@ -315,7 +322,7 @@ LegacyGeneration DetectLegacyGeneration(const YAML::Node& root) {
   for (const std::string& name : LegacySectionNames()) any = any || (root.IsMap() && root[name]);
   if (!any) return LegacyGeneration::kNone;
   return HasKey(root, "GSV", "api") || HasKey(root, "Agent", nullptr) ? LegacyGeneration::k099
-                                                                       : LegacyGeneration::k01;
+                                                                      : LegacyGeneration::k01;
 }
 
 void ApplyLegacyDefaults(LegacyGeneration generation, Config& config) {

@@ -39,11 +39,18 @@ std::string LlmConfig::ToString() const {
        << MaskSecret(e.key) << "\", model=\"" << e.model << "\")";
   }
   os << "], system_prompt=\"" << system_prompt << "\", temperature=";
-  if (temperature) os << *temperature; else os << "unset";
+  if (temperature)
+    os << *temperature;
+  else
+    os << "unset";
   os << ", max_tokens=";
-  if (max_tokens) os << *max_tokens; else os << "unset";
-  os << ", extra_body=" << extra_body.dump() << ", first_token_timeout_ms=" << first_token_timeout_ms
-     << ", cooldown_ms=" << cooldown_ms << ")";
+  if (max_tokens)
+    os << *max_tokens;
+  else
+    os << "unset";
+  os << ", extra_body=" << extra_body.dump()
+     << ", first_token_timeout_ms=" << first_token_timeout_ms << ", cooldown_ms=" << cooldown_ms
+     << ")";
   return os.str();
 }
 

@@ -62,7 +62,8 @@ Error TtsGptSovits::MapError(int status, const std::string& body) {
       if (IsBadReference(exception))
         return Error(ErrorKind::kInvalidInput, "bad_reference",
                      "GPT-SoVITS refused the reference audio (it must exist on the TTS host and "
-                     "last 3-10 s): " + exception);
+                     "last 3-10 s): " +
+                         exception);
       if (Has(exception, "prompt_text cannot be empty"))
         return Error(ErrorKind::kInvalidInput, "prompt_text_required",
                      "GPT-SoVITS (a v3/v4 model) needs the reference's transcript: " + exception);
@@ -279,10 +280,10 @@ void TtsGptSovits::SynthesizeWith(const TtsRequest& request, const Voice& voice,
       !config_.gpt_sovits.gpt_weight.empty() || !config_.gpt_sovits.sovits_weight.empty();
   pool_->Run(cancel, [&](int e, const std::string& url) {
     auto speak = [&](bool as_bool, bool whole) {
-      StreamSpeech(client_,
-                   JsonRequest(config_.remote, JoinUrl(url, "/tts"),
-                               Body(request, voice, as_bool, whole)),
-                   cancel, WavStreamParser(), &TtsGptSovits::MapError, out, RejectFailureSilence);
+      StreamSpeech(
+          client_,
+          JsonRequest(config_.remote, JoinUrl(url, "/tts"), Body(request, voice, as_bool, whole)),
+          cancel, WavStreamParser(), &TtsGptSovits::MapError, out, RejectFailureSilence);
     };
     try {
       EnsureWeights(e, url, cancel);

@@ -44,7 +44,8 @@ namespace {
 // xtts-api-server started with --streaming-mode plays the speech on its own
 // sound card and answers /tts_to_audio/ with a stock second of silence.
 void RejectServerPlayback(const SpeechEnd& end) {
-  const double seconds = end.wire_rate > 0 ? static_cast<double>(end.held_zeros) / end.wire_rate : 0;
+  const double seconds =
+      end.wire_rate > 0 ? static_cast<double>(end.held_zeros) / end.wire_rate : 0;
   if (end.audio == 0 && seconds > 0.9 && seconds < 1.1)
     throw Error(ErrorKind::kUpstream, "xtts_streaming_mode",
                 "XTTS answered 1 s of silence: xtts-api-server runs with --streaming-mode (or "

@@ -109,12 +109,15 @@ std::string BadReferenceMessage(const std::string& locale) {
       {"zh_TW", "參考音頻在3~10秒範圍外，請更換！"},
       {"ja_JP", "参照音声が3～10秒の範囲外です。別の音声に変更してください！"},
       {"en_US", "Reference audio is outside the 3-10 second range, please choose another one!"},
-      {"es_ES", "El audio de referencia está fuera del rango de 3 a 10 segundos, ¡por favor "
-                "cámbielo!"},
-      {"fr_FR", "Veuillez remplacer l'audio de référence si sa durée est en dehors de la plage "
-                "de 3 à 10 secondes!"},
-      {"pt_BR", "O áudio de referência está fora do intervalo de 3 a 10 segundos. Por favor, "
-                "substitua!"},
+      {"es_ES",
+       "El audio de referencia está fuera del rango de 3 a 10 segundos, ¡por favor "
+       "cámbielo!"},
+      {"fr_FR",
+       "Veuillez remplacer l'audio de référence si sa durée est en dehors de la plage "
+       "de 3 à 10 secondes!"},
+      {"pt_BR",
+       "O áudio de referência está fora do intervalo de 3 a 10 segundos. Por favor, "
+       "substitua!"},
   };
   auto it = kMessages.find(locale);
   return it == kMessages.end() ? kMessages.at("zh_CN") : it->second;
@@ -368,7 +371,8 @@ void FakeGptSovitsServer::Serve(int index, json p, std::shared_ptr<mv::Responder
       mv::HttpResponse r;
       r.content_type = "audio/" + media;
       const mv::AudioBuffer zeros{std::vector<float>(16000, 0.0f), 16000};
-      r.body = media == "raw" ? std::string(32000, '\0') : mv::EncodeAudio(zeros, mv::AudioFormat::kWav);
+      r.body =
+          media == "raw" ? std::string(32000, '\0') : mv::EncodeAudio(zeros, mv::AudioFormat::kWav);
       return res->Send(std::move(r));
     }
     if (!workers_.Sleep(o.first_chunk_ms + o.chunk_ms * static_cast<int>(pieces.size()), *res))

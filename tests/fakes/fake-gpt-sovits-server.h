@@ -51,7 +51,8 @@ struct FakeGptSovitsOptions {
 enum class FakeGptSovitsFault {
   kNone,
   kHttp500,        // 500 "Internal Server Error" (an uncaught exception)
-  kFailMidStream,  // model failure: after N pieces 16000 zeros and a cut; whole: 1 s of 16 kHz zeros
+  kFailMidStream,  // model failure: after N pieces 16000 zeros and a cut; whole: 1 s of 16 kHz
+                   // zeros
   kStall,          // never answers
 };
 

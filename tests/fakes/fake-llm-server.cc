@@ -263,8 +263,8 @@ void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
   }
   if (!prefill.empty() && plan->options.honor_prefill && reply.starts_with(prefill))
     reply = reply.substr(prefill.size());
-  plan->tokens = plan->options.token_bytes > 0 ? Slice(reply, plan->options.token_bytes)
-                                               : Tokenize(reply);
+  plan->tokens =
+      plan->options.token_bytes > 0 ? Slice(reply, plan->options.token_bytes) : Tokenize(reply);
   if (auto it = body.find("max_tokens"); it != body.end() && it->is_number_integer()) {
     auto max = it->get<long long>();
     if (max >= 0 && static_cast<std::size_t>(max) < plan->tokens.size()) {

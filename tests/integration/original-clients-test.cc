@@ -79,12 +79,17 @@ class OriginalClientStreamTest : public ::testing::Test {
                                 "slt", *dir_ + "/ref.wav");
     mvtest::WriteFile(*dir_ + "/c.yaml",
                       "tts:\n  engine: gpt-sovits\n  parallelism: 1\n  endpoints:\n"
-                      "    - {url: " + gsv_->base_url() + ", max_concurrency: 1}\n"
-                      "  cooldown_ms: 0\n  health_path: \"\"\n  gpt_sovits:\n"
-                      "    ref_audio_path: " + ref + "\n"
-                      "    prompt_text: this is the voice of the assistant\n    text_lang: en\n"
-                      "llm:\n  first_token_timeout_ms: 1500\n  cooldown_ms: 1\n  endpoints:\n"
-                      "    - url: " + llm_->base_url() + "\n      model: fake-llm\n");
+                      "    - {url: " +
+                          gsv_->base_url() +
+                          ", max_concurrency: 1}\n"
+                          "  cooldown_ms: 0\n  health_path: \"\"\n  gpt_sovits:\n"
+                          "    ref_audio_path: " +
+                          ref +
+                          "\n"
+                          "    prompt_text: this is the voice of the assistant\n    text_lang: en\n"
+                          "llm:\n  first_token_timeout_ms: 1500\n  cooldown_ms: 1\n  endpoints:\n"
+                          "    - url: " +
+                          llm_->base_url() + "\n      model: fake-llm\n");
     server_ = new mvtest::ServerProcess({"-c", *dir_ + "/c.yaml"});
     ASSERT_TRUE(server_->ok()) << server_->Log();
   }
@@ -204,7 +209,8 @@ TEST_F(OriginalClientStreamTest, ThinkBlocksAreNeverSpokenNorKept) {
 TEST_F(OriginalClientStreamTest, ACutWavUploadIsTruncated) {
   const std::string wav = mvtest::ReadFile(*dir_ + "/ref.wav");
   const auto r = mvtest::HttpPostJson(
-      Port(), "/api/asr", json{{"data", mv::Base64UrlEncode(wav.substr(0, wav.size() / 2))}}.dump());
+      Port(), "/api/asr",
+      json{{"data", mv::Base64UrlEncode(wav.substr(0, wav.size() / 2))}}.dump());
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(json::parse(r.body, nullptr, false)["error"]["code"], "truncated") << r.body;
   EXPECT_EQ(mvtest::HttpGet(Port(), "/healthz").status, 200);
@@ -247,18 +253,20 @@ TEST_F(OriginalConfigTest, Generation01SpeaksOnlyQuotesInMandarinAndRefusesWithN
   const std::string d = dir_ + "/moechat-0.1";
   std::filesystem::create_directories(d + "/ref");
   Say("i am very happy today, the sun is shining and the sky is blue", "slt", d + "/ref/happy.wav");
-  const std::string config = Install("moechat-0.1", "Core:\n  sv:\n    is_up: true\n"
-                                                    "    master_audio: master.wav\n    thr: 0.6\n"
-                                                    "LLM:\n  api: " + llm_.base_url() +
-                                                    "/chat/completions\n  key: sk-local\n"
-                                                    "  model: qwen2.5:7b\n"
-                                                    "GSV:\n  text_lang: zh\n  GPT_weight:\n"
-                                                    "  SoVITS_weight:\n  ref_audio_path: ref.wav\n"
-                                                    "  prompt_text:\n  prompt_lang: zh\n"
-                                                    "  aux_ref_audio_paths:\n    -\n  seed: -1\n"
-                                                    "  top_k: 15\n  batch_size: 20\n"
-                                                    "extra_ref_audio:\n  开心:\n"
-                                                    "    - ref/happy.wav\n    - 今天天气真好！\n");
+  const std::string config = Install("moechat-0.1",
+                                     "Core:\n  sv:\n    is_up: true\n"
+                                     "    master_audio: master.wav\n    thr: 0.6\n"
+                                     "LLM:\n  api: " +
+                                         llm_.base_url() +
+                                         "/chat/completions\n  key: sk-local\n"
+                                         "  model: qwen2.5:7b\n"
+                                         "GSV:\n  text_lang: zh\n  GPT_weight:\n"
+                                         "  SoVITS_weight:\n  ref_audio_path: ref.wav\n"
+                                         "  prompt_text:\n  prompt_lang: zh\n"
+                                         "  aux_ref_audio_paths:\n    -\n  seed: -1\n"
+                                         "  top_k: 15\n  batch_size: 20\n"
+                                         "extra_ref_audio:\n  开心:\n"
+                                         "    - ref/happy.wav\n    - 今天天气真好！\n");
   mvtest::ServerProcess server({"-c", config});
   ASSERT_TRUE(server.ok()) << server.Log();
 
@@ -299,25 +307,31 @@ TEST_F(OriginalConfigTest, Generation099UsesGsvApiAgentAndExtraConfig) {
   const std::string config = Install(
       "moechat-0.99",
       "Core:\n  tt: true\n  sv:\n    is_up: true\n    master_audio: master.wav\n    thr: 0.6\n"
-      "LLM:\n  api: " + llm_.base_url() + "/chat/completions\n  key:\n  model: qwen3:8b\n"
-      "  extra_config:\n    top_p: 0.9\n    enable_thinking: false\n    thinking:\n"
-      "      type: disabled\n"
-      "LLM2:\n  api: " + llm_.base_url() + "/chat/completions\n  model: qwen3:1.7b\n"
-      "GSV:\n  api: " + gsv.base_url() + "/tts\n  text_lang: en\n  ref_audio_path: ref.wav\n"
-      "  prompt_text:\n  prompt_lang: en\n  ex_config:\n    text_split_method: cut0\n"
-      "Agent:\n  is_up: true\n  char: Chat酱\n  user: 主人\n"
-      "  char_settings: \"{{char}}是{{user}}的助手。\"\n"
-      "  char_personalities: 表面清纯可爱，实则腹黑毒舌。\n  mask: \"{{user}}是一名程序员。\"\n"
-      "  message_example: \"{{user}}先休息一下吧。\"\n  prompt: |-\n    说话简短。\n    /no_think\n"
-      "  start_with: [\"{{char}}向{{user}}问好。\"]\n"
-      "  long_memory: true\n  is_check_memorys: true\n  mem_thresholds: 0.39\n"
-      "  lore_books: true\n  books_thresholds: 0.5\n  scan_depth: 4\n  is_core_mem: true\n");
+      "LLM:\n  api: " +
+          llm_.base_url() +
+          "/chat/completions\n  key:\n  model: qwen3:8b\n"
+          "  extra_config:\n    top_p: 0.9\n    enable_thinking: false\n    thinking:\n"
+          "      type: disabled\n"
+          "LLM2:\n  api: " +
+          llm_.base_url() +
+          "/chat/completions\n  model: qwen3:1.7b\n"
+          "GSV:\n  api: " +
+          gsv.base_url() +
+          "/tts\n  text_lang: en\n  ref_audio_path: ref.wav\n"
+          "  prompt_text:\n  prompt_lang: en\n  ex_config:\n    text_split_method: cut0\n"
+          "Agent:\n  is_up: true\n  char: Chat酱\n  user: 主人\n"
+          "  char_settings: \"{{char}}是{{user}}的助手。\"\n"
+          "  char_personalities: 表面清纯可爱，实则腹黑毒舌。\n  mask: \"{{user}}是一名程序员。\"\n"
+          "  message_example: \"{{user}}先休息一下吧。\"\n  prompt: |-\n    说话简短。\n    "
+          "/no_think\n"
+          "  start_with: [\"{{char}}向{{user}}问好。\"]\n"
+          "  long_memory: true\n  is_check_memorys: true\n  mem_thresholds: 0.39\n"
+          "  lore_books: true\n  books_thresholds: 0.5\n  scan_depth: 4\n  is_core_mem: true\n");
   mvtest::ServerProcess server({"-c", config});
   ASSERT_TRUE(server.ok()) << server.Log();
   // Reported once at start-up, never an error.
   const std::string log = server.Log();
-  EXPECT_EQ(Count(log, "Agent keys of the original config.yaml that mirrorvox does not support"),
-            1)
+  EXPECT_EQ(Count(log, "Agent keys of the original config.yaml that mirrorvox does not support"), 1)
       << log;
   EXPECT_EQ(Count(log, "section 'LLM2' of the original config.yaml is not supported"), 1) << log;
   EXPECT_EQ(Count(log, "support yet (ignored): tt"), 1) << log;

@@ -6,8 +6,8 @@ namespace mvtest {
 namespace {
 
 OriginalClientResult Run(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"/usr/bin/python3", std::string(MV_SOURCE_DIR) +
-                                                  "/tests/support/original_client.py"};
+  std::vector<std::string> argv = {
+      "/usr/bin/python3", std::string(MV_SOURCE_DIR) + "/tests/support/original_client.py"};
   argv.insert(argv.end(), args.begin(), args.end());
   const CommandResult r = RunCommand(argv, {}, 600);
   OriginalClientResult out;

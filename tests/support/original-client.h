@@ -11,9 +11,9 @@
 namespace mvtest {
 
 struct OriginalClientResult {
-  bool ok = false;      // the client read everything without an exception
-  std::string error;    // its traceback otherwise
-  nlohmann::json out;   // chat: {status, content_type, events, audio}; asr: {status, json, ...}
+  bool ok = false;     // the client read everything without an exception
+  std::string error;   // its traceback otherwise
+  nlohmann::json out;  // chat: {status, content_type, events, audio}; asr: {status, json, ...}
 
   const nlohmann::json& done() const { return out["events"].back(); }
   // Segment events (done false), in order.

@@ -17,8 +17,8 @@ namespace mv {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::LoadText;
+using ::testing::Not;
 
 int WarningsWith(const Config& c, const std::string& text) {
   return static_cast<int>(std::count_if(c.warnings.begin(), c.warnings.end(), [&](const auto& w) {
@@ -129,9 +129,9 @@ TEST(ConfigLegacyGenerationsTest, TheGenerationPicksRefusalBodyAndSpeakingMode) 
   EXPECT_EQ(own.voiceprint.RejectJson(), "null");
   EXPECT_FALSE(own.pipeline.speak_only_quoted);
   // The file's own keys still win.
-  const Config mixed =
-      LoadText(std::string(kConfig01) + "voiceprint:\n  reject_body: \"null\"\npipeline:\n"
-                                         "  speak_only_quoted: false\n");
+  const Config mixed = LoadText(std::string(kConfig01) +
+                                "voiceprint:\n  reject_body: \"null\"\npipeline:\n"
+                                "  speak_only_quoted: false\n");
   EXPECT_EQ(mixed.voiceprint.reject_body, "null");
   EXPECT_FALSE(mixed.pipeline.speak_only_quoted);
   EXPECT_THAT(testing::LoadError("voiceprint:\n  reject_body: nope\n"),
@@ -164,11 +164,10 @@ TEST(ConfigLegacyGenerationsTest, RelativePathsAreTheConfigFoldersWhateverTheWor
 
 TEST(ConfigLegacyGenerationsTest, ExtraConfigIsPassedThroughVerbatim) {
   const Config c = LoadText(kConfig099);
-  EXPECT_EQ(c.llm.extra_body,
-            nlohmann::json({{"top_p", 0.9},
-                            {"enable_thinking", false},
-                            {"thinking", {{"type", "disabled"}}},
-                            {"stop", {"</s>"}}}));
+  EXPECT_EQ(c.llm.extra_body, nlohmann::json({{"top_p", 0.9},
+                                              {"enable_thinking", false},
+                                              {"thinking", {{"type", "disabled"}}},
+                                              {"stop", {"</s>"}}}));
   EXPECT_FALSE(c.llm.temperature.has_value());
   EXPECT_FALSE(c.llm.max_tokens.has_value());
   EXPECT_EQ(WarningsWith(c, "extra_config"), 0);
@@ -197,13 +196,15 @@ TEST(ConfigLegacyGenerationsTest, AgentComposesThePersonaPrompt) {
 
 TEST(ConfigLegacyGenerationsTest, UnsupportedKeysAreReportedOnceNeverAnError) {
   const Config c = LoadText(kConfig099);
-  EXPECT_EQ(WarningsWith(c, "Agent keys of the original config.yaml that mirrorvox does not "
-                            "support yet (ignored): long_memory, is_check_memorys, "
-                            "mem_thresholds, lore_books, books_thresholds, scan_depth, "
-                            "is_core_mem, mood"),
+  EXPECT_EQ(WarningsWith(c,
+                         "Agent keys of the original config.yaml that mirrorvox does not "
+                         "support yet (ignored): long_memory, is_check_memorys, "
+                         "mem_thresholds, lore_books, books_thresholds, scan_depth, "
+                         "is_core_mem, mood"),
             1);
-  EXPECT_EQ(WarningsWith(c, "Core keys of the original config.yaml that mirrorvox does not "
-                            "support yet (ignored): tt"),
+  EXPECT_EQ(WarningsWith(c,
+                         "Core keys of the original config.yaml that mirrorvox does not "
+                         "support yet (ignored): tt"),
             1);
   EXPECT_EQ(WarningsWith(c, "section 'LLM2' of the original config.yaml is not supported"), 1);
   EXPECT_EQ(WarningsWith(c, "Agent."), 0);  // not one warning per key

@@ -64,9 +64,10 @@ TEST(OpenAiLlmRequestTest, TheClientsOwnSystemMessageIsUsedAsSent) {
   c.system_prompt = "You are a helpful voice assistant.";
   auto llm = Llm::Create("openai", c);
   // Not first in the list, still the client's: ours is not added.
-  ASSERT_TRUE(Chat(*llm, {{"user", "hi"}, {"assistant", "hello"}, {"system", "Be a pirate."},
-                          {"user", "again"}})
-                  .result.ok());
+  ASSERT_TRUE(
+      Chat(*llm,
+           {{"user", "hi"}, {"assistant", "hello"}, {"system", "Be a pirate."}, {"user", "again"}})
+          .result.ok());
   json messages = fake.requests().back().body["messages"];
   ASSERT_EQ(messages.size(), 4u) << messages.dump();
   EXPECT_EQ(messages[2], json({{"role", "system"}, {"content", "Be a pirate."}}));

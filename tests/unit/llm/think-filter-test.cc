@@ -53,7 +53,7 @@ TEST(ThinkFilterTest, TextThatOnlyLooksLikeATagIsKept) {
   EXPECT_EQ(Whole("a < b and b <thinking> c <th"), "a < b and b <thinking> c <th");
   EXPECT_EQ(Filter("x <thin", {4}), "x <thin");  // held, then released at the end
   ThinkFilter f;
-  EXPECT_EQ(f.Push("x <thi"), "x ");  // the possible tag start waits...
+  EXPECT_EQ(f.Push("x <thi"), "x ");      // the possible tag start waits...
   EXPECT_EQ(f.Push("s is"), "<this is");  // ...and goes once it is not one
 }
 

@@ -41,8 +41,12 @@ class FakeGptSovitsTest : public ::testing::Test {
     ref_ = test::WriteSpeechWav(test::TempFolder("fake-gsv") + "/ref.wav", 4.0);
   }
   json Body(const std::string& text, json mode = 3) {
-    return {{"text", text},        {"text_lang", "en"},   {"ref_audio_path", ref_},
-            {"prompt_lang", "en"}, {"media_type", "wav"}, {"streaming_mode", mode},
+    return {{"text", text},
+            {"text_lang", "en"},
+            {"ref_audio_path", ref_},
+            {"prompt_lang", "en"},
+            {"media_type", "wav"},
+            {"streaming_mode", mode},
             {"prompt_text", "this is my voice"}};
   }
   std::string ref_;
@@ -219,8 +223,9 @@ TEST(FakeXttsServerTest, StreamingModeAnswersTheStockSecondOfSilence) {
   mvtest::FakeXttsOptions o;
   o.streaming_mode = true;
   mvtest::FakeXttsServer server(o);
-  const ClientResponse r = Post(server.base_url() + "/tts_to_audio/",
-                                {{"text", "hello there"}, {"speaker_wav", "female"}, {"language", "en"}});
+  const ClientResponse r =
+      Post(server.base_url() + "/tts_to_audio/",
+           {{"text", "hello there"}, {"speaker_wav", "female"}, {"language", "en"}});
   ASSERT_EQ(r.status, 200);
   const AudioBuffer a = DecodeAudio(r.body);
   EXPECT_EQ(a.sample_rate, 48000);

@@ -454,9 +454,11 @@ TEST(GptSovitsErrors, MapsApiV2Answers) {
     EXPECT_EQ(e.code(), "bad_reference") << exception;
     EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput) << exception;
   }
-  EXPECT_EQ(map(400, R"({"message":"tts failed","Exception":"prompt_text cannot be empty when using SoVITS_V3"})")
-                .code(),
-            "prompt_text_required");
+  EXPECT_EQ(
+      map(400,
+          R"({"message":"tts failed","Exception":"prompt_text cannot be empty when using SoVITS_V3"})")
+          .code(),
+      "prompt_text_required");
   const Error typed =
       map(422, R"({"detail":[{"loc":["body","top_k"],"msg":"Input should be a valid integer"}]})");
   EXPECT_EQ(typed.kind(), ErrorKind::kInvalidInput);

@@ -100,7 +100,8 @@ TEST(XttsApiTest, AnUnknownSpeakerIsTheRequestsFaultAndFallsBackToTheDefault) {
   EXPECT_EQ(tts.pool().failovers(), 0);
   // The configured speaker itself unknown: the request's fault, no cool-down.
   TtsXttsApi wrong(XttsConfig({&server}, "api", "nobody"));
-  const Error e = test::CaughtError([&] { wrong.Synthesize(Req(kText, "en"), {}, got.Callback()); });
+  const Error e =
+      test::CaughtError([&] { wrong.Synthesize(Req(kText, "en"), {}, got.Callback()); });
   EXPECT_EQ(e.code(), "unknown_speaker");
   EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
   EXPECT_FALSE(wrong.pool().cooling_down(0));
