@@ -195,10 +195,9 @@ std::vector<ConfigField> MakeFields() {
   f.push_back(String(
       "asr.model_dir", [](auto& c) -> auto& { return c.asr.model_dir; }));
   // asr: the remote engines' servers (RemotePoolConfig) and options
-  f.push_back(
-      {"asr.endpoints", Shape::kList,
-       [](Config& c, const YAML::Node& n) { c.asr.remote.endpoints = ReadRemoteEndpoints(n); },
-       [](const Config& c) { return PrintRemoteEndpoints(c.asr.remote.endpoints); }});
+  f.push_back({"asr.endpoints", Shape::kList,
+               [](Config& c, const YAML::Node& n) { c.asr.remote.endpoints = ReadRemoteEndpoints(n); },
+               [](const Config& c) { return PrintRemoteEndpoints(c.asr.remote.endpoints); }});
   f.push_back(Int(
       "asr.connect_timeout_ms", [](auto& c) -> auto& { return c.asr.remote.connect_timeout_ms; }));
   f.push_back(Int(
@@ -295,11 +294,9 @@ std::vector<ConfigField> MakeFields() {
       "tts.gpt_sovits.batch_threshold",
       [](auto& c) -> auto& { return c.tts.gpt_sovits.batch_threshold; }));
   f.push_back(Bool(
-      "tts.gpt_sovits.split_bucket",
-      [](auto& c) -> auto& { return c.tts.gpt_sovits.split_bucket; }));
+      "tts.gpt_sovits.split_bucket", [](auto& c) -> auto& { return c.tts.gpt_sovits.split_bucket; }));
   f.push_back(Double(
-      "tts.gpt_sovits.speed_factor",
-      [](auto& c) -> auto& { return c.tts.gpt_sovits.speed_factor; }));
+      "tts.gpt_sovits.speed_factor", [](auto& c) -> auto& { return c.tts.gpt_sovits.speed_factor; }));
   f.push_back(Double(
       "tts.gpt_sovits.fragment_interval",
       [](auto& c) -> auto& { return c.tts.gpt_sovits.fragment_interval; }));
@@ -313,8 +310,7 @@ std::vector<ConfigField> MakeFields() {
       "tts.gpt_sovits.repetition_penalty",
       [](auto& c) -> auto& { return c.tts.gpt_sovits.repetition_penalty; }));
   f.push_back(Int(
-      "tts.gpt_sovits.sample_steps",
-      [](auto& c) -> auto& { return c.tts.gpt_sovits.sample_steps; }));
+      "tts.gpt_sovits.sample_steps", [](auto& c) -> auto& { return c.tts.gpt_sovits.sample_steps; }));
   f.push_back(Bool(
       "tts.gpt_sovits.super_sampling",
       [](auto& c) -> auto& { return c.tts.gpt_sovits.super_sampling; }));
@@ -348,10 +344,9 @@ std::vector<ConfigField> MakeFields() {
       "tts.openai_speech.pcm_sample_rate",
       [](auto& c) -> auto& { return c.tts.openai_speech.pcm_sample_rate; }));
   // tts: the remote engines' servers (RemotePoolConfig)
-  f.push_back(
-      {"tts.endpoints", Shape::kList,
-       [](Config& c, const YAML::Node& n) { c.tts.remote.endpoints = ReadRemoteEndpoints(n); },
-       [](const Config& c) { return PrintRemoteEndpoints(c.tts.remote.endpoints); }});
+  f.push_back({"tts.endpoints", Shape::kList,
+               [](Config& c, const YAML::Node& n) { c.tts.remote.endpoints = ReadRemoteEndpoints(n); },
+               [](const Config& c) { return PrintRemoteEndpoints(c.tts.remote.endpoints); }});
   f.push_back(Int(
       "tts.connect_timeout_ms", [](auto& c) -> auto& { return c.tts.remote.connect_timeout_ms; }));
   f.push_back(Int(
@@ -403,9 +398,8 @@ std::vector<ConfigField> MakeFields() {
                }});
   f.push_back({"llm.extra_body", Shape::kMap,
                [](Config& c, const YAML::Node& n) {
-                 if (!n.IsMap())
-                   throw ConfigValueError("expected a map of request fields, got " +
-                                          DescribeNode(n));
+                 if (!n.IsMap()) throw ConfigValueError("expected a map of request fields, got " +
+                                                        DescribeNode(n));
                  for (const auto& kv : n) c.llm.extra_body[kv.first.Scalar()] = ReadJson(kv.second);
                },
                [](const Config& c) { return JsonToYaml(c.llm.extra_body); }});

@@ -35,10 +35,8 @@ class ChatApiTest : public ::testing::Test {
     // Two endpoints: the first fails over to the second when told to.
     std::string dir = mvtest::TempDir();
     mvtest::WriteFile(dir + "/c.yaml",
-                      "tts:\n  parallelism: 3\n  voice: slt\nllm:\n  first_token_timeout_ms: "
-                      "1500\n  cooldown_ms: 1\n"
-                      "  endpoints:\n    - url: " +
-                          llm_->base_url() +
+                      "tts:\n  parallelism: 3\n  voice: slt\nllm:\n  first_token_timeout_ms: 1500\n  cooldown_ms: 1\n"
+                      "  endpoints:\n    - url: " + llm_->base_url() +
                           "\n      model: fake-llm\n      key: sk-test-key\n    - url: " +
                           backup_->base_url() + "\n      model: fake-llm\n");
     server_ = new mvtest::ServerProcess({"-c", dir + "/c.yaml"});
@@ -120,8 +118,7 @@ TEST_F(ChatApiTest, FirstAudioIsSentWhileTheLlmIsStillWriting) {
                                  return true;
                                });
   ASSERT_EQ(r.status, 200);
-  auto first_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(first_event - start).count();
+  auto first_ms = std::chrono::duration_cast<std::chrono::milliseconds>(first_event - start).count();
   auto last_ms = std::chrono::duration_cast<std::chrono::milliseconds>(last_event - start).count();
   EXPECT_LT(first_ms, last_ms / 2) << "first audio " << first_ms << " ms, end " << last_ms << " ms";
   EXPECT_GT(last_ms, 2000);
@@ -174,8 +171,8 @@ TEST_F(ChatApiTest, ClientHangupClosesTheUpstreamPromptly) {
   FakeLlmOptions slow;
   slow.tokens_per_s = 10;
   llm_->set_options(slow);
-  llm_->PushReply("Hi, this is the first part. Then a long tail follows, " + std::string(40, 'x') +
-                  " and more words that keep coming for a long time " +
+  llm_->PushReply("Hi, this is the first part. Then a long tail follows, " +
+                  std::string(40, 'x') + " and more words that keep coming for a long time " +
                   "so that the stream is still running when the client hangs up on us.");
   size_t before = llm_->disconnects().size();
   Clock::time_point hung_up;
@@ -191,10 +188,10 @@ TEST_F(ChatApiTest, ClientHangupClosesTheUpstreamPromptly) {
 }
 
 TEST_F(ChatApiTest, BadChatRequestsAre400) {
-  for (const std::string& body :
-       {std::string("{broken"), std::string("{}"), std::string(R"({"msg": "hi"})"),
-        std::string(R"({"msg": [{"role": "user"}]})"),
-        std::string(R"({"msg": [{"role": "wizard", "content": "x"}]})")}) {
+  for (const std::string& body : {std::string("{broken"), std::string("{}"),
+                                  std::string(R"({"msg": "hi"})"),
+                                  std::string(R"({"msg": [{"role": "user"}]})"),
+                                  std::string(R"({"msg": [{"role": "wizard", "content": "x"}]})")}) {
     auto r = mvtest::HttpPostJson(Port(), "/api/chat", body);
     EXPECT_EQ(r.status, 400) << body << " -> " << r.body;
     EXPECT_TRUE(json::parse(r.body, nullptr, false)["error"].is_object()) << r.body;

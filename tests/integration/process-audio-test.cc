@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include "audio/audio-decoder.h"
-#include "common/base64.h"
 #include "fakes/fake-llm-server.h"
 #include "support/server-process.h"
 #include "support/test-http.h"
 #include "support/wer.h"
+#include "common/base64.h"
 
 namespace {
 
@@ -42,7 +42,8 @@ class ProcessAudioTest : public ::testing::Test {
   static std::string Question() { return mvtest::ReadFile(*dir_ + "/q.wav"); }
   static int Port() { return server_->port(); }
   static std::string TranscribeWav(const std::string& wav) {
-    auto r = mvtest::HttpPostJson(Port(), "/api/asr", json{{"data", mv::Base64Encode(wav)}}.dump());
+    auto r = mvtest::HttpPostJson(Port(), "/api/asr",
+                                  json{{"data", mv::Base64Encode(wav)}}.dump());
     return r.status == 200 ? json::parse(r.body).get<std::string>() : "<" + r.body + ">";
   }
 
@@ -57,13 +58,12 @@ mvtest::ServerProcess* ProcessAudioTest::server_ = nullptr;
 const char* kAnswer = "okay i turned on the lights in the kitchen for you";
 
 TEST_F(ProcessAudioTest, SpokenQuestionGetsTheSpokenAnswer) {
-  auto r = mvtest::HttpPostMultipart(
-      Port(), "/process_audio",
-      {{"audio", Question(), "question.wav", "audio/wav"}, {"language", "english", "", ""}});
+  auto r = mvtest::HttpPostMultipart(Port(), "/process_audio",
+                                     {{"audio", Question(), "question.wav", "audio/wav"},
+                                      {"language", "english", "", ""}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.headers["content-type"], "audio/wav");
-  EXPECT_EQ(r.headers["content-disposition"],
-            "attachment; filename=response.wav");  // as the original
+  EXPECT_EQ(r.headers["content-disposition"], "attachment; filename=response.wav");  // as the original
   auto audio = mv::DecodeAudio(r.body);
   EXPECT_GT(audio.DurationSeconds(), 1.5);
   // Measured: WER 0.0-0.1 for this answer in the default voice.
@@ -72,9 +72,9 @@ TEST_F(ProcessAudioTest, SpokenQuestionGetsTheSpokenAnswer) {
 }
 
 TEST_F(ProcessAudioTest, StreamTrueSendsAWavHeaderWithUnknownLengthThenPcm) {
-  auto r = mvtest::HttpPostMultipart(
-      Port(), "/process_audio?stream=true",
-      {{"audio", Question(), "question.wav", ""}, {"language", "en", "", ""}});
+  auto r = mvtest::HttpPostMultipart(Port(), "/process_audio?stream=true",
+                                     {{"audio", Question(), "question.wav", ""},
+                                      {"language", "en", "", ""}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.headers["transfer-encoding"].find("chunked"), std::string::npos);
   EXPECT_EQ(r.headers["content-disposition"], "attachment; filename=response.wav");
@@ -92,7 +92,7 @@ TEST_F(ProcessAudioTest, BadRequestsGetTheOriginalErrorShape) {
     int status;
   };
   std::vector<Case> cases = {
-      {{{"language", "english", "", ""}}, 400},  // no audio
+      {{{"language", "english", "", ""}}, 400},                                       // no audio
       {{{"audio", "this is not audio at all", "a.wav", ""}, {"language", "en", "", ""}}, 400},
       {{{"audio", Question(), "a.wav", ""}, {"language", "klingon", "", ""}}, 400},
       {{{"audio", Question(), "a.wav", ""}, {"language", "chinese", "", ""}}, 415},  // no zh ASR

@@ -88,8 +88,8 @@ class AnswerAssembler {
       return;
     }
     if (result.error) {
-      responder_->Send(MirrorError(result.error->HttpStatus(),
-                                   std::string("LLM failed: ") + result.error->what()));
+      responder_->Send(
+          MirrorError(result.error->HttpStatus(), std::string("LLM failed: ") + result.error->what()));
       return;
     }
     if (result.spoken_segments > 0 && result.failed_segments == result.spoken_segments) {
@@ -132,7 +132,7 @@ class AnswerAssembler {
   const int kOutputRate;
   std::shared_ptr<TurnTiming> timing_;
   const HeaderList headers_;  // X-Speaker, X-Voiceprint...
-  std::mutex mutex_;          // guards everything below; sink calls come from pool threads
+  std::mutex mutex_;  // guards everything below; sink calls come from pool threads
   std::unique_ptr<Resampler> resampler_;
   int segment_ = -1;
   bool started_ = false;
@@ -142,102 +142,97 @@ class AnswerAssembler {
 }  // namespace
 
 void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
-  server.Route(
-      "POST", "/process_audio",
-      [&ctx](std::shared_ptr<HttpRequest> req, std::shared_ptr<Responder> responder) {
-        auto timing = std::make_shared<TurnTiming>();
-        std::string audio_bytes, language;
-        std::shared_ptr<const VoiceReference> library_voice;  // null: mirror the caller
-        try {
-          auto form = MultipartForm::Parse(req->Header("content-type"), req->body);
-          const FormPart* audio = form.Find("audio");
-          if (!audio || audio->data.empty())
-            throw Error(ErrorKind::kInvalidInput, "missing_field",
-                        "multipart field 'audio' is required");
-          audio_bytes = audio->data;
-          // Required, as the original answers 400 without it.
-          const std::optional<std::string> lang = form.Value("language");
-          if (!lang || lang->empty())
-            throw Error(ErrorKind::kInvalidInput, "missing_field",
-                        "multipart field 'language' is required (chinese, english, zh or en)");
-          language = AsrLanguage(*lang);
-          library_voice = LibraryReference(ctx, form.Value("voice").value_or("mirror"));
-        } catch (const Error& e) {
-          CountRejected(kRoute, e);
-          responder->Send(MirrorError(e.HttpStatus(), e.what()));
-          return;
-        }
-        bool stream = req->Query("stream").value_or("false") == "true";
-        ctx.compute->Post([&ctx, responder, timing, stream, language, library_voice,
-                           audio_bytes = std::move(audio_bytes)]() mutable {
-          if (responder->cancel().IsCancelled()) return;
-          ChatTurnRequest turn = BaseTurnRequest(ctx);
-          HeaderList speaker_headers;
-          try {
-            AudioBuffer audio = Resample(DecodeAudio(audio_bytes, ctx.config.audio), 16000);
-            // Voiceprint gate before recognition: strangers get 403.
-            if (auto check = CheckSpeaker(ctx, audio, responder->cancel())) {
-              speaker_headers = SpeakerHeaders(ctx, *check);
-              if (GateRefuses(ctx, *check)) {
-                const Error refused(ErrorKind::kForbidden,
-                                    std::string("voiceprint_") + check->OutcomeName(),
-                                    "voiceprint: " + check->reason);
-                CountRejected(kRoute, refused);
-                HttpResponse r = MirrorError(403, refused.what());
-                r.headers = std::move(speaker_headers);
-                responder->Send(std::move(r));
-                return;
-              }
-              ApplySpeaker(ctx, *check, turn);
-            }
-            // Remote engines serve several languages; the embedded one only its own.
-            if (language != ctx.config.asr.language && !ctx.asr->SupportsLanguage(language))
-              throw Error(ErrorKind::kUnsupported, "unsupported_language",
-                          "the configured ASR (" + ctx.config.asr.engine + ", " +
-                              ctx.config.asr.language + ") cannot recognise '" + language + "'");
-            AsrResult heard = ctx.asr->TranscribeIn(Resample(audio, ctx.asr->SampleRate()),
-                                                    language, responder->cancel());
-            timing->Mark(Stage::kAsrDone);
-            if (heard.text.empty())
-              throw Error(ErrorKind::kInvalidInput, "no_speech",
-                          "no speech was recognised in 'audio'");
-            if (library_voice) {
-              turn.reference = library_voice;
-            } else {
-              // The caller's question is the voice reference of the answer.
-              auto ref = std::make_shared<VoiceReference>();
-              ref->id = "caller:" + std::to_string(std::hash<std::string>()(audio_bytes));
-              ref->transcript = heard.text;
-              ref->audio = std::make_shared<AudioBuffer>(std::move(audio));
-              turn.reference = std::move(ref);
-            }
-            turn.language = language;
-            turn.messages = {{"user", heard.text}};
-          } catch (const Error& e) {
-            CountRejected(kRoute, e);
-            responder->Send(MirrorError(e.HttpStatus(), e.what()));
+  server.Route("POST", "/process_audio", [&ctx](std::shared_ptr<HttpRequest> req,
+                                                std::shared_ptr<Responder> responder) {
+    auto timing = std::make_shared<TurnTiming>();
+    std::string audio_bytes, language;
+    std::shared_ptr<const VoiceReference> library_voice;  // null: mirror the caller
+    try {
+      auto form = MultipartForm::Parse(req->Header("content-type"), req->body);
+      const FormPart* audio = form.Find("audio");
+      if (!audio || audio->data.empty())
+        throw Error(ErrorKind::kInvalidInput, "missing_field", "multipart field 'audio' is required");
+      audio_bytes = audio->data;
+      // Required, as the original answers 400 without it.
+      const std::optional<std::string> lang = form.Value("language");
+      if (!lang || lang->empty())
+        throw Error(ErrorKind::kInvalidInput, "missing_field",
+                    "multipart field 'language' is required (chinese, english, zh or en)");
+      language = AsrLanguage(*lang);
+      library_voice = LibraryReference(ctx, form.Value("voice").value_or("mirror"));
+    } catch (const Error& e) {
+      CountRejected(kRoute, e);
+      responder->Send(MirrorError(e.HttpStatus(), e.what()));
+      return;
+    }
+    bool stream = req->Query("stream").value_or("false") == "true";
+    ctx.compute->Post([&ctx, responder, timing, stream, language, library_voice,
+                       audio_bytes = std::move(audio_bytes)]() mutable {
+      if (responder->cancel().IsCancelled()) return;
+      ChatTurnRequest turn = BaseTurnRequest(ctx);
+      HeaderList speaker_headers;
+      try {
+        AudioBuffer audio = Resample(DecodeAudio(audio_bytes, ctx.config.audio), 16000);
+        // Voiceprint gate before recognition: strangers get 403.
+        if (auto check = CheckSpeaker(ctx, audio, responder->cancel())) {
+          speaker_headers = SpeakerHeaders(ctx, *check);
+          if (GateRefuses(ctx, *check)) {
+            const Error refused(ErrorKind::kForbidden, std::string("voiceprint_") + check->OutcomeName(),
+                                "voiceprint: " + check->reason);
+            CountRejected(kRoute, refused);
+            HttpResponse r = MirrorError(403, refused.what());
+            r.headers = std::move(speaker_headers);
+            responder->Send(std::move(r));
             return;
           }
-          auto answer = std::make_shared<AnswerAssembler>(responder, stream,
-                                                          ctx.config.pipeline.output_sample_rate,
-                                                          timing, std::move(speaker_headers));
-          ChatTurnSink sink;
-          sink.on_audio = [answer](const SpokenSegment& s, const float* p, std::size_t n,
-                                   int rate) { answer->Audio(s.number, p, n, rate); };
-          sink.on_segment = [answer](const SpokenSegment&, const AudioBuffer&) {
-            answer->SegmentDone();
-          };
-          sink.on_segment_error = [](const SpokenSegment& s, const Error& e) {
-            spdlog::warn("/process_audio: segment {} not spoken: {}", s.number, e.what());
-          };
-          sink.on_done = [answer, timing](const ChatTurnResult& result) {
-            FinishTurn(kRoute, result, *timing);
-            answer->Done(result);
-          };
-          ChatTurn::Start(*ctx.llm, *ctx.tts, ctx.TtsPool(), std::move(turn), responder->cancel(),
-                          timing, std::move(sink));
-        });
-      });
+          ApplySpeaker(ctx, *check, turn);
+        }
+        // Remote engines serve several languages; the embedded one only its own.
+        if (language != ctx.config.asr.language && !ctx.asr->SupportsLanguage(language))
+          throw Error(ErrorKind::kUnsupported, "unsupported_language",
+                      "the configured ASR (" + ctx.config.asr.engine + ", " +
+                          ctx.config.asr.language + ") cannot recognise '" + language + "'");
+        AsrResult heard = ctx.asr->TranscribeIn(Resample(audio, ctx.asr->SampleRate()), language,
+                                                responder->cancel());
+        timing->Mark(Stage::kAsrDone);
+        if (heard.text.empty())
+          throw Error(ErrorKind::kInvalidInput, "no_speech", "no speech was recognised in 'audio'");
+        if (library_voice) {
+          turn.reference = library_voice;
+        } else {
+          // The caller's question is the voice reference of the answer.
+          auto ref = std::make_shared<VoiceReference>();
+          ref->id = "caller:" + std::to_string(std::hash<std::string>()(audio_bytes));
+          ref->transcript = heard.text;
+          ref->audio = std::make_shared<AudioBuffer>(std::move(audio));
+          turn.reference = std::move(ref);
+        }
+        turn.language = language;
+        turn.messages = {{"user", heard.text}};
+      } catch (const Error& e) {
+        CountRejected(kRoute, e);
+        responder->Send(MirrorError(e.HttpStatus(), e.what()));
+        return;
+      }
+      auto answer = std::make_shared<AnswerAssembler>(
+          responder, stream, ctx.config.pipeline.output_sample_rate, timing,
+          std::move(speaker_headers));
+      ChatTurnSink sink;
+      sink.on_audio = [answer](const SpokenSegment& s, const float* p, std::size_t n, int rate) {
+        answer->Audio(s.number, p, n, rate);
+      };
+      sink.on_segment = [answer](const SpokenSegment&, const AudioBuffer&) { answer->SegmentDone(); };
+      sink.on_segment_error = [](const SpokenSegment& s, const Error& e) {
+        spdlog::warn("/process_audio: segment {} not spoken: {}", s.number, e.what());
+      };
+      sink.on_done = [answer, timing](const ChatTurnResult& result) {
+        FinishTurn(kRoute, result, *timing);
+        answer->Done(result);
+      };
+      ChatTurn::Start(*ctx.llm, *ctx.tts, ctx.TtsPool(), std::move(turn), responder->cancel(),
+                      timing, std::move(sink));
+    });
+  });
 }
 
 }  // namespace mv

@@ -35,7 +35,8 @@ class ChatEventStream {
 
   void SegmentFailed(const SpokenSegment& s, const Error& e) {
     std::lock_guard lock(mutex_);
-    failed_.push_back({{"index", s.number}, {"message", s.display_text}, {"error", ErrorJson(e)}});
+    failed_.push_back(
+        {{"index", s.number}, {"message", s.display_text}, {"error", ErrorJson(e)}});
   }
 
   void Done(const ChatTurnResult& result) {
@@ -45,8 +46,8 @@ class ChatEventStream {
       return;
     }
     StartLocked();
-    json last = {
-        {"file", nullptr}, {"message", result.text}, {"done", true}, {"timing", timing_->ToJson()}};
+    json last = {{"file", nullptr}, {"message", result.text}, {"done", true},
+                 {"timing", timing_->ToJson()}};
     if (result.error) last["error"] = ErrorJson(*result.error);
     if (!failed_.empty()) last["failed_segments"] = failed_;
     responder_->Write("data: " + last.dump() + "\n\n");
@@ -74,69 +75,67 @@ class ChatEventStream {
 void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
   // {"data": "<base64 WAV>"} -> "transcript" (JSON string), or
   // voiceprint.reject_body (null or "None") when the gate refuses the speaker.
-  server.Route(
-      "POST", "/api/asr",
-      [&ctx](std::shared_ptr<HttpRequest> req, std::shared_ptr<Responder> responder) {
-        // Parse on the I/O thread: cheap, and bad JSON is answered at once.
-        std::string data = RequireJsonObjectField(req->body, "data");
-        RunOnCompute(ctx, responder, [&ctx, data = std::move(data)](const CancelToken& cancel) {
-          std::string bytes = Base64Decode(data);
-          AudioBuffer audio = DecodeAudio(bytes, ctx.config.audio);
-          // Voiceprint gate before recognition: a stranger (or too little speech
-          // to tell) gets null, as the original answers; X-Voiceprint says why.
-          HeaderList speaker_headers;
-          if (auto check = CheckSpeaker(ctx, audio, cancel)) {
-            speaker_headers = SpeakerHeaders(ctx, *check);
-            if (GateRefuses(ctx, *check)) {
-              // null (0.99) or "None" (0.1.x): what that generation's client checks for.
-              HttpResponse refused = HttpResponse::Json(200, ctx.config.voiceprint.RejectJson());
-              refused.headers = std::move(speaker_headers);
-              return refused;
-            }
-          }
-          audio = Resample(audio, ctx.asr->SampleRate());
-          AsrResult result = ctx.asr->Transcribe(audio, cancel);
-          HttpResponse response = HttpResponse::Json(200, json(result.text).dump());
-          response.headers = std::move(speaker_headers);
-          return response;
-        });
-      });
+  server.Route("POST", "/api/asr", [&ctx](std::shared_ptr<HttpRequest> req,
+                                          std::shared_ptr<Responder> responder) {
+    // Parse on the I/O thread: cheap, and bad JSON is answered at once.
+    std::string data = RequireJsonObjectField(req->body, "data");
+    RunOnCompute(ctx, responder, [&ctx, data = std::move(data)](const CancelToken& cancel) {
+      std::string bytes = Base64Decode(data);
+      AudioBuffer audio = DecodeAudio(bytes, ctx.config.audio);
+      // Voiceprint gate before recognition: a stranger (or too little speech
+      // to tell) gets null, as the original answers; X-Voiceprint says why.
+      HeaderList speaker_headers;
+      if (auto check = CheckSpeaker(ctx, audio, cancel)) {
+        speaker_headers = SpeakerHeaders(ctx, *check);
+        if (GateRefuses(ctx, *check)) {
+          // null (0.99) or "None" (0.1.x): what that generation's client checks for.
+          HttpResponse refused = HttpResponse::Json(200, ctx.config.voiceprint.RejectJson());
+          refused.headers = std::move(speaker_headers);
+          return refused;
+        }
+      }
+      audio = Resample(audio, ctx.asr->SampleRate());
+      AsrResult result = ctx.asr->Transcribe(audio, cancel);
+      HttpResponse response = HttpResponse::Json(200, json(result.text).dump());
+      response.headers = std::move(speaker_headers);
+      return response;
+    });
+  });
 
   // {"msg": [{"role","content"}...], "voice"?: "<library id>"} -> SSE, one
   // event per spoken segment:
   // {"file": urlsafe-b64 WAV, "message": text, "done": false}, then
   // {"file": null, "message": whole reply, "done": true, "timing": {...},
   //  "error"?: {code, message}, "failed_segments"?: [{index, message, error}]}.
-  server.Route("POST", "/api/chat",
-               [&ctx](std::shared_ptr<HttpRequest> req, std::shared_ptr<Responder> responder) {
-                 auto timing = std::make_shared<TurnTiming>();
-                 ChatTurnRequest turn = BaseTurnRequest(ctx);
-                 try {
-                   turn.messages = ParseMessages(req->body, "msg");
-                   // Optional "voice": a library voice id speaks the answer.
-                   turn.reference = LibraryReference(ctx, OptionalJsonString(req->body, "voice"));
-                 } catch (const Error& e) {
-                   CountRejected("/api/chat", e);
-                   throw;
-                 }
-                 auto events = std::make_shared<ChatEventStream>(responder, timing);
-                 ChatTurnSink sink;
-                 sink.on_segment = [events](const SpokenSegment& s, const AudioBuffer& audio) {
-                   events->Event({{"file", Base64UrlEncode(EncodeAudio(audio, AudioFormat::kWav))},
-                                  {"message", s.display_text},
-                                  {"done", false}});
-                 };
-                 sink.on_segment_error = [events](const SpokenSegment& s, const Error& e) {
-                   events->SegmentFailed(s, e);  // never silent: the done event names it
-                 };
-                 sink.on_done = [events, timing](const ChatTurnResult& result) {
-                   FinishTurn("/api/chat", result,
-                              *timing);  // metrics first: a client may read them next
-                   events->Done(result);
-                 };
-                 ChatTurn::Start(*ctx.llm, *ctx.tts, ctx.TtsPool(), std::move(turn),
-                                 responder->cancel(), timing, std::move(sink));
-               });
+  server.Route("POST", "/api/chat", [&ctx](std::shared_ptr<HttpRequest> req,
+                                           std::shared_ptr<Responder> responder) {
+    auto timing = std::make_shared<TurnTiming>();
+    ChatTurnRequest turn = BaseTurnRequest(ctx);
+    try {
+      turn.messages = ParseMessages(req->body, "msg");
+      // Optional "voice": a library voice id speaks the answer.
+      turn.reference = LibraryReference(ctx, OptionalJsonString(req->body, "voice"));
+    } catch (const Error& e) {
+      CountRejected("/api/chat", e);
+      throw;
+    }
+    auto events = std::make_shared<ChatEventStream>(responder, timing);
+    ChatTurnSink sink;
+    sink.on_segment = [events](const SpokenSegment& s, const AudioBuffer& audio) {
+      events->Event({{"file", Base64UrlEncode(EncodeAudio(audio, AudioFormat::kWav))},
+                     {"message", s.display_text},
+                     {"done", false}});
+    };
+    sink.on_segment_error = [events](const SpokenSegment& s, const Error& e) {
+      events->SegmentFailed(s, e);  // never silent: the done event names it
+    };
+    sink.on_done = [events, timing](const ChatTurnResult& result) {
+      FinishTurn("/api/chat", result, *timing);  // metrics first: a client may read them next
+      events->Done(result);
+    };
+    ChatTurn::Start(*ctx.llm, *ctx.tts, ctx.TtsPool(), std::move(turn), responder->cancel(), timing,
+                    std::move(sink));
+  });
 }
 
 }  // namespace mv

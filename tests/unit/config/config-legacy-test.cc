@@ -28,9 +28,8 @@ TEST(ConfigLegacyTest, OriginalConfigMapsEveryKey) {
   // Core.sv
   EXPECT_TRUE(c.voiceprint.enabled);
   // Relative to the config file's folder, where the original ran.
-  EXPECT_THAT(
-      c.voiceprint.owners,
-      ElementsAre(std::filesystem::path(DataPath("voice/master.wav")).lexically_normal().string()));
+  EXPECT_THAT(c.voiceprint.owners,
+              ElementsAre(std::filesystem::path(DataPath("voice/master.wav")).lexically_normal().string()));
   EXPECT_DOUBLE_EQ(c.voiceprint.threshold, 0.62);
   // LLM
   ASSERT_EQ(c.llm.endpoints.size(), 1u);
@@ -69,16 +68,14 @@ TEST(ConfigLegacyTest, OriginalConfigMapsEveryKey) {
 
 TEST(ConfigLegacyTest, ExtraKeysOfTheOriginalAreWarnings) {
   const Config c = LoadConfig(DataPath("legacy-config.yaml"), {});
-  EXPECT_TRUE(AnyWarningHas(c,
-                            "Core keys of the original config.yaml that mirrorvox does not "
-                            "support yet (ignored): tt"));
-  EXPECT_FALSE(AnyWarningHas(c, "extra_config"));   // passed through
-  EXPECT_FALSE(AnyWarningHas(c, "'GSV.api'"));      // mapped onto tts.endpoints
+  EXPECT_TRUE(AnyWarningHas(c, "Core keys of the original config.yaml that mirrorvox does not "
+                              "support yet (ignored): tt"));
+  EXPECT_FALSE(AnyWarningHas(c, "extra_config"));  // passed through
+  EXPECT_FALSE(AnyWarningHas(c, "'GSV.api'"));  // mapped onto tts.endpoints
   EXPECT_FALSE(AnyWarningHas(c, "GSV.ex_config"));  // its one key is mapped
   EXPECT_TRUE(AnyWarningHas(c, "section 'LLM2' of the original config.yaml is not supported"));
-  EXPECT_TRUE(AnyWarningHas(c,
-                            "Agent keys of the original config.yaml that mirrorvox does not "
-                            "support yet (ignored): context_length"));
+  EXPECT_TRUE(AnyWarningHas(c, "Agent keys of the original config.yaml that mirrorvox does not "
+                              "support yet (ignored): context_length"));
   EXPECT_TRUE(AnyWarningHas(c, "legacy-config.yaml:"));  // with the place
 }
 
