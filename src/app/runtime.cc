@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "app/reference-transcripts.h"
 #include "llm/auto-llm.h"
 #include "pipeline/chat-turn.h"
 #include "server/access-control.h"
@@ -29,6 +30,8 @@ Runtime::Runtime(Config config) {
   spdlog::info("loading engines: asr={} tts={}", c.asr.engine,
                c.tts.engine.empty() ? "auto" : c.tts.engine);
   ctx_.asr = CreateAsr(c.asr);
+  // References without a transcript (GPT-SoVITS v3/v4 refuse them) get one.
+  FillReferenceTranscripts(ctx_.config.tts, ctx_.config.audio, *ctx_.asr);
   if (c.tts.IsRemote()) {
     ctx_.tts = CreateTts(c.tts);  // the server clones references itself
   } else {

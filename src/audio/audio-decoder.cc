@@ -74,11 +74,11 @@ std::uint32_t ReadLe32(std::string_view b, std::size_t offset) {
   return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
 }
 
-// FFmpeg accepts a WAV cut inside its header as a zero-length stream; name
-// that case here. A "data" chunk of size 0 means "unknown length, read to the
-// end" (streaming writers), so only a missing or header-only chunk is judged.
-// The declared rate of the "fmt " chunk is checked here too, before FFmpeg
-// allocates anything for it.
+// FFmpeg accepts a cut WAV (inside its header, or a data chunk shorter than
+// its size says) and decodes what is there; name that case "truncated" here.
+// A "data" size of 0 or 0xFFFFFFFF means "unknown length, read to the end"
+// (streaming writers). The declared rate of the "fmt " chunk is checked here
+// too, before FFmpeg allocates anything for it.
 void CheckWavHeader(std::string_view b, const AudioConfig& limits) {
   if (!StartsWith(b, "RIFF")) return;
   if (b.size() < 12) Fail(ErrorKind::kInvalidInput, "truncated", "WAV file cut inside its header");
@@ -89,10 +89,19 @@ void CheckWavHeader(std::string_view b, const AudioConfig& limits) {
     if (StartsWith(b, "fmt ", offset) && size >= 8 && offset + 16 <= b.size())
       CheckRate(ReadLe32(b, offset + 12), limits);
     if (StartsWith(b, "data", offset)) {
-      if (offset + 8 < b.size()) return;  // some data present: decode it
-      if (size == 0) Fail(ErrorKind::kInvalidInput, "empty_audio", "WAV file holds no samples");
-      Fail(ErrorKind::kInvalidInput, "truncated",
-           "WAV header promises " + std::to_string(size) + " bytes of samples but none follow");
+      const std::size_t held = b.size() - (offset + 8);
+      // 0 and 0xFFFFFFFF mean "length unknown" (streaming writers): read on.
+      const bool unknown = size == 0 || size == 0xFFFFFFFFu;
+      if (held == 0 && size == 0)
+        Fail(ErrorKind::kInvalidInput, "empty_audio", "WAV file holds no samples");
+      // A cut upload: decoding what is there would answer for half a question.
+      if (!unknown && held < size)
+        Fail(ErrorKind::kInvalidInput, "truncated",
+             "WAV header promises " + std::to_string(size) + " bytes of samples but only " +
+                 std::to_string(held) + " follow");
+      if (held == 0)
+        Fail(ErrorKind::kInvalidInput, "truncated", "WAV file ends before its samples");
+      return;
     }
     offset += 8 + static_cast<std::size_t>(size) + (size & 1);  // chunks are word-aligned
   }

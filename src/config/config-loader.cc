@@ -131,6 +131,7 @@ void ApplyDocument(const YAML::Node& root, Config& config, const ConfigOrigin& o
     }
   }
   // The original format first, so mirrorvox's keys win in a mixed file.
+  ApplyLegacyDefaults(DetectLegacyGeneration(root), config);
   for (const auto& kv : root) {
     const std::string name = kv.first.Scalar();
     if (IsLegacySection(name)) ApplyLegacySection(name, kv.second, config, origin);

@@ -398,10 +398,28 @@ std::vector<ConfigField> MakeFields() {
                }});
   f.push_back(String(
       "llm.system_prompt", [](auto& c) -> auto& { return c.llm.system_prompt; }));
-  f.push_back(Double(
-      "llm.temperature", [](auto& c) -> auto& { return c.llm.temperature; }));
-  f.push_back(Int(
-      "llm.max_tokens", [](auto& c) -> auto& { return c.llm.max_tokens; }, 1, 1 << 20));
+  // Unset (null) is not sent: the server's default applies.
+  f.push_back({"llm.temperature", Shape::kScalar,
+               [](Config& c, const YAML::Node& n) { c.llm.temperature = ReadDouble(n); },
+               [](const Config& c) {
+                 return c.llm.temperature ? YAML::Node(FormatDouble(*c.llm.temperature))
+                                          : YAML::Node(YAML::NodeType::Null);
+               }});
+  f.push_back({"llm.max_tokens", Shape::kScalar,
+               [](Config& c, const YAML::Node& n) {
+                 c.llm.max_tokens = static_cast<int>(ReadInt(n, 1, 1 << 20));
+               },
+               [](const Config& c) {
+                 return c.llm.max_tokens ? YAML::Node(*c.llm.max_tokens)
+                                         : YAML::Node(YAML::NodeType::Null);
+               }});
+  f.push_back({"llm.extra_body", Shape::kMap,
+               [](Config& c, const YAML::Node& n) {
+                 if (!n.IsMap()) throw ConfigValueError("expected a map of request fields, got " +
+                                                        DescribeNode(n));
+                 for (const auto& kv : n) c.llm.extra_body[kv.first.Scalar()] = ReadJson(kv.second);
+               },
+               [](const Config& c) { return JsonToYaml(c.llm.extra_body); }});
   f.push_back(Int(
       "llm.first_token_timeout_ms", [](auto& c) -> auto& { return c.llm.first_token_timeout_ms; },
       1, 600000));
@@ -437,6 +455,8 @@ std::vector<ConfigField> MakeFields() {
       "voiceprint.identify", [](auto& c) -> auto& { return c.voiceprint.identify; }));
   f.push_back(String(
       "voiceprint.prompt_template", [](auto& c) -> auto& { return c.voiceprint.prompt_template; }));
+  f.push_back(String(
+      "voiceprint.reject_body", [](auto& c) -> auto& { return c.voiceprint.reject_body; }));
   // library
   f.push_back(String(
       "library.dir", [](auto& c) -> auto& { return c.library.dir; }));

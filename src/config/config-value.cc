@@ -221,4 +221,47 @@ std::string FormatSize(std::size_t bytes) {
   return std::to_string(bytes);
 }
 
+nlohmann::json ReadJson(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return nullptr;
+  if (node.IsSequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : node) out.push_back(ReadJson(item));
+    return out;
+  }
+  if (node.IsMap()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& kv : node) out[kv.first.Scalar()] = ReadJson(kv.second);
+    return out;
+  }
+  const std::string& text = node.Scalar();
+  if (node.Tag() == "!") return text;  // quoted: a string whatever it looks like
+  const std::string lower = Lower(text);
+  if (lower == "true") return true;
+  if (lower == "false") return false;
+  if (lower == "null" || text == "~") return nullptr;
+  long long i = 0;
+  if (ParseWhole(text, i)) return i;
+  double d = 0;
+  if (ParseWhole(text, d)) return d;
+  return text;
+}
+
+YAML::Node JsonToYaml(const nlohmann::json& value) {
+  if (value.is_object()) {
+    YAML::Node out(YAML::NodeType::Map);
+    for (const auto& [k, v] : value.items()) out[k] = JsonToYaml(v);
+    return out;
+  }
+  if (value.is_array()) {
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (const auto& v : value) out.push_back(JsonToYaml(v));
+    return out;
+  }
+  if (value.is_null()) return YAML::Node(YAML::NodeType::Null);
+  if (value.is_string()) return YAML::Node(value.get<std::string>());
+  if (value.is_boolean()) return YAML::Node(value.get<bool>());
+  if (value.is_number_integer()) return YAML::Node(value.get<long long>());
+  return YAML::Node(FormatDouble(value.get<double>()));
+}
+
 }  // namespace mv

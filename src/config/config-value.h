@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -68,6 +69,12 @@ bool ReadBool(const YAML::Node& node);
 std::size_t ReadSize(const YAML::Node& node);
 // A list of strings (empty entries skipped) or one string.
 std::vector<std::string> ReadStringList(const YAML::Node& node);
+
+// Any YAML value as JSON, typed as YAML 1.2's core schema reads plain
+// scalars (null, true/false, integers, floats; the rest strings; quoted
+// scalars stay strings): for request fields passed through verbatim.
+nlohmann::json ReadJson(const YAML::Node& node);
+YAML::Node JsonToYaml(const nlohmann::json& value);
 
 // Shortest form that reads back the same: 0.7, not 0.69999999999999996.
 std::string FormatDouble(double value);

@@ -15,12 +15,17 @@ void LlmConfig::Validate() const {
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
     CheckConfigUrl("llm.endpoints[" + std::to_string(i) + "].url", endpoints[i].url);
   }
-  if (!std::isfinite(temperature) || temperature < 0.0 || temperature > 2.0) {
+  if (temperature && (!std::isfinite(*temperature) || *temperature < 0.0 || *temperature > 2.0)) {
     std::ostringstream got;
-    got << temperature;
+    got << *temperature;
     ConfigInvalid("llm.temperature: must be between 0 and 2, got " + got.str());
   }
-  CheckConfigRange("llm.max_tokens", max_tokens, 1, 1 << 20);
+  if (max_tokens) CheckConfigRange("llm.max_tokens", *max_tokens, 1, 1 << 20);
+  if (!extra_body.is_object()) ConfigInvalid("llm.extra_body: must be a map of request fields");
+  for (const char* owned : {"messages", "stream", "model"}) {
+    if (extra_body.contains(owned))
+      ConfigInvalid(std::string("llm.extra_body: '") + owned + "' is set by mirrorvox itself");
+  }
   CheckConfigRange("llm.first_token_timeout_ms", first_token_timeout_ms, 1, 600000);
   CheckConfigRange("llm.cooldown_ms", cooldown_ms, 0, 3600000);
   for (std::size_t i = 0; i < discover_urls.size(); ++i)
@@ -49,8 +54,17 @@ std::string LlmConfig::ToString() const {
     os << (i ? ", " : "") << "LlmEndpoint(url=\"" << MaskUrlCredentials(e.url) << "\", key=\""
        << MaskSecret(e.key) << "\", model=\"" << e.model << "\")";
   }
-  os << "], system_prompt=\"" << system_prompt << "\", temperature=" << temperature
-     << ", max_tokens=" << max_tokens << ", first_token_timeout_ms=" << first_token_timeout_ms
+  os << "], system_prompt=\"" << system_prompt << "\", temperature=";
+  if (temperature)
+    os << *temperature;
+  else
+    os << "unset";
+  os << ", max_tokens=";
+  if (max_tokens)
+    os << *max_tokens;
+  else
+    os << "unset";
+  os << ", extra_body=" << extra_body.dump() << ", first_token_timeout_ms=" << first_token_timeout_ms
      << ", cooldown_ms=" << cooldown_ms << ", discover=" << (discover ? "true" : "false")
      << ", discover_urls=[";
   for (std::size_t i = 0; i < discover_urls.size(); ++i)

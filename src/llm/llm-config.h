@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,8 +18,12 @@ struct LlmConfig {
   // Tried in order: the first that works answers, the rest are fallbacks.
   std::vector<LlmEndpoint> endpoints;
   std::string system_prompt = "You are a helpful voice assistant. Answer briefly.";
-  double temperature = 0.7;
-  int max_tokens = 512;
+  // Unset: not sent, the server's own default applies (as the original did).
+  std::optional<double> temperature;
+  std::optional<int> max_tokens;
+  // Extra fields merged into every chat request verbatim (top_p,
+  // enable_thinking, ...: the original's LLM.extra_config); a JSON object.
+  nlohmann::json extra_body = nlohmann::json::object();
   int first_token_timeout_ms = 10000;
   int cooldown_ms = 30000;
   // With no endpoints: look for an OpenAI-compatible server on this machine

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "llm/chat-stream-decoder.h"
 #include "llm/resume-filter.h"
+#include "llm/think-filter.h"
 #include "net/http-client.h"
 
 namespace mv {
@@ -58,11 +60,13 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
         on_done_(std::move(on_done)),
         start_(Clock::now()) {
     const LlmConfig& c = shared_->config;
-    temperature_ = options.temperature.value_or(c.temperature);
-    max_tokens_ = options.max_tokens.value_or(c.max_tokens);
+    temperature_ = options.temperature ? options.temperature : c.temperature;
+    max_tokens_ = options.max_tokens ? options.max_tokens : c.max_tokens;
+    // A caller's own system message is used as sent; ours only fills a gap.
     std::string system = options.system_prompt.value_or(c.system_prompt);
-    if (!system.empty() && (messages.empty() || messages.front().role != "system"))
-      messages_.push_back({"system", system});
+    const bool has_system = std::any_of(messages.begin(), messages.end(),
+                                        [](const ChatMessage& m) { return m.role == "system"; });
+    if (!system.empty() && !has_system) messages_.push_back({"system", system});
     for (auto& m : messages) messages_.push_back(std::move(m));
     order_ = shared_->pool.Order();
   }
@@ -87,6 +91,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     int index;
     CancelToken token;      // a child of the call's stop_
     std::string delivered;  // text the listener had when this attempt began
+    ThinkFilter think;      // <think> blocks in content, before the resume check
     ResumeFilter filter;
     std::unique_ptr<ChatStreamDecoder> decoder;
     int status = 0;
@@ -108,10 +113,11 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     json messages = json::array();
     for (const auto& m : messages_) messages.push_back({{"role", m.role}, {"content", m.content}});
     if (!a.delivered.empty()) messages.push_back({{"role", "assistant"}, {"content", a.delivered}});
-    json body = {{"messages", std::move(messages)},
-                 {"stream", true},
-                 {"temperature", temperature_},
-                 {"max_tokens", max_tokens_}};
+    json body = shared_->config.extra_body;  // verbatim, as the original sent extra_config
+    body["messages"] = std::move(messages);
+    body["stream"] = true;
+    if (temperature_) body["temperature"] = *temperature_;
+    if (max_tokens_) body["max_tokens"] = *max_tokens_;
     if (!ep.model.empty()) body["model"] = ep.model;
     return body.dump();
   }
@@ -184,6 +190,12 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
       std::lock_guard lock(a.mutex);
       a.got_token = true;
     }
+    Deliver(a, a.think.Push(text));
+  }
+
+  // Answer text (think blocks gone) to the listener, repeats dropped.
+  void Deliver(Attempt& a, std::string_view text) {
+    if (text.empty()) return;
     std::string out = a.filter.Push(text);
     if (out.empty() || stop_.IsCancelled()) return;
     if (result_.text.empty()) result_.first_token_ms = MsSince(start_);
@@ -209,6 +221,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
       result_.model = j.value("model", std::string());
       const json& content = choice.at("message").at("content");
       if (content.is_string()) OnContent(a, content.get<std::string>());
+      Deliver(a, a.think.Finish());
       a.filter.Finish();
       finish_reason_ = choice.value("finish_reason", std::string("stop"));
       return std::nullopt;
@@ -256,6 +269,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
       std::lock_guard lock(a.mutex);
       a.ended = true;
     }
+    if (!a.plain_json && !stop_.IsCancelled()) Deliver(a, a.think.Finish());  // a held "<th"
     a.filter.Finish();  // held-back text was a repeat of what was delivered
     if (stop_.IsCancelled()) {
       Finish(CancelError());
@@ -327,8 +341,8 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
   std::shared_ptr<Shared> shared_;
   HttpClient* client_;
   std::vector<ChatMessage> messages_;  // with the system prompt
-  double temperature_ = 0;
-  int max_tokens_ = 0;
+  std::optional<double> temperature_;  // unset: not sent
+  std::optional<int> max_tokens_;
   CancelToken user_cancel_;
   CancelToken stop_;  // fired by the caller's cancel or engine shutdown
   LlmDeltaFn on_delta_;

@@ -68,7 +68,8 @@ std::string BodySnippet(std::string_view body) {
 }
 
 void StreamSpeech(HttpClient& client, ClientRequest request, const CancelToken& cancel,
-                  WavStreamParser parser, const HttpErrorMapper& map_error, SpeechOutput& out) {
+                  WavStreamParser parser, const HttpErrorMapper& map_error, SpeechOutput& out,
+                  const SpeechEndCheck& check_end) {
   // Bytes cross from the client's I/O thread to this one: callbacks there
   // must not block, and the consumer (the fan-out, an encoder) may.
   struct Channel {
@@ -109,6 +110,7 @@ void StreamSpeech(HttpClient& client, ClientRequest request, const CancelToken& 
   out.BeginAttempt();
   std::vector<float> samples;
   bool stopped = false;
+  std::size_t body_bytes = 0;
   for (;;) {
     std::deque<std::string> pieces;
     bool done = false;
@@ -121,6 +123,7 @@ void StreamSpeech(HttpClient& client, ClientRequest request, const CancelToken& 
     try {
       for (const std::string& piece : pieces) {
         if (stopped) break;
+        body_bytes += piece.size();
         samples.clear();
         parser.Feed(piece, &samples);
         if (!samples.empty() && !out.Add(samples.data(), samples.size(), parser.sample_rate())) {
@@ -137,9 +140,13 @@ void StreamSpeech(HttpClient& client, ClientRequest request, const CancelToken& 
   // on_complete has run: nothing touches the channel from the I/O side now.
   if (stopped || cancel.IsCancelled())
     throw Error(ErrorKind::kCancelled, "cancelled", "synthesis cancelled");
+  if (ch->status == 200 && body_bytes == 0)
+    throw Error(ErrorKind::kUpstream, "empty_stream",
+                "the TTS server answered 200, then closed the connection without audio");
   if (ch->error) throw *ch->error;
   if (ch->status != 200) throw map_error(ch->status, ch->error_body);
   parser.Finish();
+  if (check_end) check_end(SpeechEnd{parser.sample_rate(), out.attempt_audio(), out.held_zeros()});
   if (!out.EndAttempt()) throw Error(ErrorKind::kCancelled, "cancelled", "synthesis cancelled");
 }
 

@@ -29,13 +29,26 @@ ClientRequest PoolRequest(const RemotePoolConfig& pool, std::string method, std:
 // A JSON request body with its content type set.
 ClientRequest JsonRequest(const RemotePoolConfig& pool, std::string url, std::string json);
 
+// What an attempt held when its answer ended, for engines whose servers
+// answer a failure with plain silence.
+struct SpeechEnd {
+  int wire_rate = 0;           // the answer's own sample rate
+  std::size_t audio = 0;       // samples passed on before the trailing zeros
+  std::size_t held_zeros = 0;  // trailing zeros not passed on yet
+};
+// May throw to fail the attempt instead of passing the held zeros on.
+using SpeechEndCheck = std::function<void(const SpeechEnd& end)>;
+
 // Runs `request`; a 200 body is decoded by `parser` and goes to `out` as
 // it arrives (BeginAttempt/EndAttempt are called here). Another status
 // throws map_error(status, body); transport failures throw the client's
-// errors (kUpstream for a stream cut mid-way, so the pool fails over);
-// `out` refusing more throws kCancelled.
+// errors (kUpstream for a stream cut mid-way, so the pool fails over); a 200
+// that ends (or drops) before one body byte throws kUpstream
+// "empty_stream" (servers that start the answer before checking the
+// request do that); `out` refusing more throws kCancelled.
 void StreamSpeech(HttpClient& client, ClientRequest request, const CancelToken& cancel,
-                  WavStreamParser parser, const HttpErrorMapper& map_error, SpeechOutput& out);
+                  WavStreamParser parser, const HttpErrorMapper& map_error, SpeechOutput& out,
+                  const SpeechEndCheck& check_end = nullptr);
 
 // Blocking request for small JSON exchanges (weights, speaker latents): the
 // body of a 200, or map_error(status, body) thrown.

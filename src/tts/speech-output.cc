@@ -7,6 +7,9 @@
 namespace mv {
 
 void SpeechOutput::BeginAttempt() {
+  // Nothing passed on yet (a failed attempt held only zeros): the next
+  // attempt's rate is still free to become the call's.
+  if (emitted_ == 0) rate_ = 0;
   position_ = 0;
   held_zeros_ = 0;
   attempt_rate_ = 0;

@@ -35,6 +35,8 @@ class SpeechOutput {
   std::size_t emitted() const { return emitted_; }  // samples passed on, at rate()
   int rate() const { return rate_; }                // 0 before the first audio
   std::size_t held_zeros() const { return held_zeros_; }
+  // Samples of this attempt passed on (or skipped as a repeat), at rate().
+  std::size_t attempt_audio() const { return position_; }
 
  private:
   bool Emit(const float* samples, std::size_t count);  // skipping, then on_chunk

@@ -29,6 +29,25 @@ std::string AsText(const nlohmann::json& j) {
   return j.dump();
 }
 
+// api_v2's refusal of a reference: missing, or outside 3-10 s in any of its
+// locales (zh "3~10", ja "3～10", en "3-10", es/pt "3 a 10", fr "3 à 10").
+bool IsBadReference(const std::string& exception) {
+  for (std::string_view mark : {"3~10", "3～10", "3-10", "3 a 10", "3 à 10", "参考音频", "參考音頻",
+                                "参照音声", "No such file or directory", "Errno 2"}) {
+    if (Has(exception, mark)) return true;
+  }
+  return false;
+}
+
+// api_v2's answer when synthesis fails inside the model without streaming:
+// 200 and exactly one second of zeros at 16 kHz (no model speaks at 16 kHz).
+void RejectFailureSilence(const SpeechEnd& end) {
+  if (end.audio == 0 && end.wire_rate == 16000 && end.held_zeros == 16000)
+    throw Error(ErrorKind::kUpstream, "gpt_sovits_silent_failure",
+                "GPT-SoVITS answered 1 s of silence at 16 kHz: synthesis failed inside the "
+                "model (see the TTS server's log)");
+}
+
 }  // namespace
 
 Error TtsGptSovits::MapError(int status, const std::string& body) {
@@ -40,10 +59,14 @@ Error TtsGptSovits::MapError(int status, const std::string& body) {
       return Error(ErrorKind::kInvalidInput, "streaming_mode_rejected",
                    "GPT-SoVITS refused streaming_mode: " + message);
     if (message == "tts failed") {
-      // api_v2 reports a reference outside 3-10 s this way ("参考音频在3~10秒范围外").
-      if (Has(exception, "3~10") || Has(exception, "3-10") || Has(exception, "参考音频"))
+      if (IsBadReference(exception))
         return Error(ErrorKind::kInvalidInput, "bad_reference",
-                     "GPT-SoVITS refused the reference audio (it must last 3-10 s): " + exception);
+                     "GPT-SoVITS refused the reference audio (it must exist on the TTS host and "
+                     "last 3-10 s): " +
+                         exception);
+      if (Has(exception, "prompt_text cannot be empty"))
+        return Error(ErrorKind::kInvalidInput, "prompt_text_required",
+                     "GPT-SoVITS (a v3/v4 model) needs the reference's transcript: " + exception);
       return Error(ErrorKind::kUpstream, "gpt_sovits_failed",
                    "GPT-SoVITS failed to synthesise: " + exception);
     }
@@ -152,7 +175,6 @@ std::string TtsGptSovits::TextLang(const TtsRequest& request) const {
 }
 
 TtsGptSovits::Voice TtsGptSovits::VoiceFor(const TtsRequest& request) {
-  const GptSovitsConfig& g = config_.gpt_sovits;
   if (const auto& ref = request.reference) {
     std::optional<StagedReference> staged = share_.Stage(*ref);
     Voice v;
@@ -177,6 +199,11 @@ TtsGptSovits::Voice TtsGptSovits::VoiceFor(const TtsRequest& request) {
           "voice");
     }
   }
+  return DefaultVoice();
+}
+
+TtsGptSovits::Voice TtsGptSovits::DefaultVoice() const {
+  const GptSovitsConfig& g = config_.gpt_sovits;
   Voice v{g.ref_audio_path, g.aux_ref_audio_paths, g.prompt_text, g.prompt_lang};
   if (v.prompt_lang.empty()) {
     const std::string script = ScriptLanguage(g.prompt_text);
@@ -185,12 +212,17 @@ TtsGptSovits::Voice TtsGptSovits::VoiceFor(const TtsRequest& request) {
   return v;
 }
 
-std::string TtsGptSovits::Body(const TtsRequest& request, const Voice& voice,
-                               bool bool_streaming) const {
+bool TtsGptSovits::Streaming() const {
+  const std::string& m = config_.gpt_sovits.streaming_mode;
+  return !(m == "0" || m == "false");
+}
+
+std::string TtsGptSovits::Body(const TtsRequest& request, const Voice& voice, bool bool_streaming,
+                               bool whole) const {
   const GptSovitsConfig& g = config_.gpt_sovits;
   ojson mode;
   const std::string& m = g.streaming_mode;
-  if (m == "0" || m == "false")
+  if (whole || m == "0" || m == "false")
     mode = false;
   else if (m == "1" || m == "true" || (m == "auto" && bool_streaming))
     mode = true;
@@ -227,10 +259,32 @@ void TtsGptSovits::Synthesize(const TtsRequest& request, const CancelToken& canc
                               const TtsChunkCallback& on_chunk) {
   if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) return;  // nothing to say
   const Voice voice = VoiceFor(request);
+  SpeechOutput out(on_chunk);
+  try {
+    SynthesizeWith(request, voice, cancel, out);
+  } catch (const Error& e) {
+    // The request's reference is at fault, not the server: this segment is
+    // still spoken, in the configured default voice.
+    const Voice fallback = DefaultVoice();
+    if (e.code() != "bad_reference" || out.emitted() > 0 || fallback.ref_audio_path.empty() ||
+        fallback.ref_audio_path == voice.ref_audio_path)
+      throw;
+    spdlog::warn("gpt-sovits: {}; this segment uses the default reference", e.what());
+    SynthesizeWith(request, fallback, cancel, out);
+  }
+}
+
+void TtsGptSovits::SynthesizeWith(const TtsRequest& request, const Voice& voice,
+                                  const CancelToken& cancel, SpeechOutput& out) {
   const bool weights =
       !config_.gpt_sovits.gpt_weight.empty() || !config_.gpt_sovits.sovits_weight.empty();
-  SpeechOutput out(on_chunk);
   pool_->Run(cancel, [&](int e, const std::string& url) {
+    auto speak = [&](bool as_bool, bool whole) {
+      StreamSpeech(
+          client_,
+          JsonRequest(config_.remote, JoinUrl(url, "/tts"), Body(request, voice, as_bool, whole)),
+          cancel, WavStreamParser(), &TtsGptSovits::MapError, out, RejectFailureSilence);
+    };
     try {
       EnsureWeights(e, url, cancel);
       for (;;) {
@@ -240,12 +294,16 @@ void TtsGptSovits::Synthesize(const TtsRequest& request, const CancelToken& canc
           as_bool = bool_streaming_[e];
         }
         try {
-          StreamSpeech(
-              client_,
-              JsonRequest(config_.remote, JoinUrl(url, "/tts"), Body(request, voice, as_bool)),
-              cancel, WavStreamParser(), &TtsGptSovits::MapError, out);
+          speak(as_bool, false);
           return;
         } catch (const Error& err) {
+          if (err.code() == "empty_stream" && Streaming()) {
+            // Quirk: a streamed answer starts before the reference is checked,
+            // so a bad one is a 200 with nothing in it. Asked again whole, the
+            // server says why (400 -> bad_reference: no cool-down).
+            speak(as_bool, true);
+            return;
+          }
           if (err.code() != "streaming_mode_rejected" ||
               config_.gpt_sovits.streaming_mode != "auto" || as_bool)
             throw;

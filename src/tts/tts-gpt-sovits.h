@@ -24,6 +24,15 @@
 //   ~1 s of zeros and cuts the connection: the zeros are held back and
 //   dropped (speech-output.h), the cut fails over, and the next endpoint's
 //   audio continues where the first stopped.
+// - Quirks of the real server: a streamed answer starts before the reference
+//   is checked, so a missing reference or one outside 3-10 s is a 200 that
+//   closes with no bytes: that request is asked again non-streaming to read
+//   the 400, which is the request's fault (no cool-down), and the segment
+//   falls back to the default reference. A non-streaming synthesis that fails
+//   inside the model answers 200 with exactly 1 s of zeros at 16 kHz: a
+//   failed segment (kUpstream), never speech. Bad-reference messages come in
+//   several locales; all are recognised. v3/v4 models refuse an empty
+//   prompt_text: the caller gives every reference its transcript.
 #pragma once
 
 #include <memory>
@@ -34,6 +43,7 @@
 #include "net/http-client.h"
 #include "net/remote-pool.h"
 #include "tts/shared-reference-dir.h"
+#include "tts/speech-output.h"
 #include "tts/tts.h"
 
 namespace mv {
@@ -61,8 +71,14 @@ class TtsGptSovits : public Tts {
     std::string prompt_lang;
   };
   Voice VoiceFor(const TtsRequest& request);
+  Voice DefaultVoice() const;  // ref_audio_path + prompt_text of the config
   std::string TextLang(const TtsRequest& request) const;
-  std::string Body(const TtsRequest& request, const Voice& voice, bool bool_streaming) const;
+  bool Streaming() const;  // streaming_mode asks for a stream
+  // `whole`: streaming_mode off, whatever the config says.
+  std::string Body(const TtsRequest& request, const Voice& voice, bool bool_streaming,
+                   bool whole) const;
+  void SynthesizeWith(const TtsRequest& request, const Voice& voice, const CancelToken& cancel,
+                      SpeechOutput& out);
   void SetWeights(const std::string& url, const CancelToken& cancel);
   void EnsureWeights(int endpoint, const std::string& url, const CancelToken& cancel);
 

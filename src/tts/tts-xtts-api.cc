@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/secret-mask.h"
 #include "tts/remote-speech.h"
 #include "tts/speech-language.h"
 #include "tts/tts-names.h"
@@ -22,6 +23,15 @@ Error TtsXttsApi::MapError(int status, const std::string& body) {
        lower.find("not supported") != std::string::npos ||
        lower.find("misspelled") != std::string::npos))
     return Error(ErrorKind::kInvalidInput, "unsupported_language", "XTTS: " + detail);
+  // A speaker name or path the server cannot find: the request's fault.
+  if (lower.find("speaker") != std::string::npos &&
+      (lower.find("not found") != std::string::npos ||
+       lower.find("does not exist") != std::string::npos))
+    return Error(ErrorKind::kInvalidInput, "unknown_speaker", "XTTS: " + detail);
+  if (lower.find("no wav files found") != std::string::npos)
+    return Error(ErrorKind::kInvalidInput, "unknown_speaker", "XTTS: " + detail);
+  if (status == 400 && lower.find("only supported for local models") != std::string::npos)
+    return Error(ErrorKind::kUnsupported, "stream_not_supported", "XTTS: " + detail);
   if (status == 400 || status == 422)
     return Error(ErrorKind::kInvalidInput, "xtts_rejected",
                  "XTTS refused the request (" + std::to_string(status) + "): " + detail);
@@ -29,10 +39,27 @@ Error TtsXttsApi::MapError(int status, const std::string& body) {
                "XTTS answered " + std::to_string(status) + ": " + detail);
 }
 
+namespace {
+
+// xtts-api-server started with --streaming-mode plays the speech on its own
+// sound card and answers /tts_to_audio/ with a stock second of silence.
+void RejectServerPlayback(const SpeechEnd& end) {
+  const double seconds =
+      end.wire_rate > 0 ? static_cast<double>(end.held_zeros) / end.wire_rate : 0;
+  if (end.audio == 0 && seconds > 0.9 && seconds < 1.1)
+    throw Error(ErrorKind::kUpstream, "xtts_streaming_mode",
+                "XTTS answered 1 s of silence: xtts-api-server runs with --streaming-mode (or "
+                "--stream-play-sync), which plays speech on the server; restart it without that "
+                "option");
+}
+
+}  // namespace
+
 TtsXttsApi::TtsXttsApi(const TtsConfig& config)
     : config_(config), share_(config.xtts.share_dir, config.xtts.share_dir_remote) {
   config_.Validate();
   pool_ = std::make_unique<RemotePool>(config_.remote);
+  whole_only_.assign(config_.remote.endpoints.size(), false);
 }
 
 std::string TtsXttsApi::SpeakerFor(const TtsRequest& request) {
@@ -64,20 +91,59 @@ void TtsXttsApi::Synthesize(const TtsRequest& request, const CancelToken& cancel
     throw Error(ErrorKind::kInvalidInput, "unsupported_language",
                 "XTTS does not speak '" + language + "'");
   SpeechOutput out(on_chunk);
-  pool_->Run(cancel, [&](int, const std::string& url) {
-    ClientRequest r;
-    if (config_.xtts.stream) {
-      r = PoolRequest(config_.remote, "GET",
-                      JoinUrl(url, "/tts_stream") + "?text=" + QueryEscape(request.text) +
-                          "&speaker_wav=" + QueryEscape(speaker) +
-                          "&language=" + QueryEscape(language));
-    } else {
-      r = JsonRequest(config_.remote, JoinUrl(url, "/tts_to_audio/"),
-                      nlohmann::ordered_json{
-                          {"text", request.text}, {"speaker_wav", speaker}, {"language", language}}
-                          .dump());
+  try {
+    SynthesizeAs(request.text, speaker, language, cancel, out);
+  } catch (const Error& e) {
+    // The request's speaker is at fault: this segment still speaks, as the
+    // configured one.
+    if (e.code() != "unknown_speaker" || out.emitted() > 0 || speaker == config_.xtts.speaker)
+      throw;
+    spdlog::warn("xtts: {}; this segment uses speaker '{}'", e.what(), config_.xtts.speaker);
+    SynthesizeAs(request.text, config_.xtts.speaker, language, cancel, out);
+  }
+}
+
+void TtsXttsApi::SynthesizeAs(const std::string& text, const std::string& speaker,
+                              const std::string& language, const CancelToken& cancel,
+                              SpeechOutput& out) {
+  pool_->Run(cancel, [&](int e, const std::string& url) {
+    auto whole = [&] {
+      StreamSpeech(client_,
+                   JsonRequest(config_.remote, JoinUrl(url, "/tts_to_audio/"),
+                               nlohmann::ordered_json{
+                                   {"text", text}, {"speaker_wav", speaker}, {"language", language}}
+                                   .dump()),
+                   cancel, WavStreamParser(), &TtsXttsApi::MapError, out, RejectServerPlayback);
+    };
+    bool stream = config_.xtts.stream;
+    if (stream) {
+      std::lock_guard lock(mutex_);
+      stream = !whole_only_[e];
     }
-    StreamSpeech(client_, std::move(r), cancel, WavStreamParser(), &TtsXttsApi::MapError, out);
+    if (!stream) return whole();
+    try {
+      StreamSpeech(client_,
+                   PoolRequest(config_.remote, "GET",
+                               JoinUrl(url, "/tts_stream") + "?text=" + QueryEscape(text) +
+                                   "&speaker_wav=" + QueryEscape(speaker) +
+                                   "&language=" + QueryEscape(language)),
+                   cancel, WavStreamParser(), &TtsXttsApi::MapError, out);
+    } catch (const Error& err) {
+      if (err.code() == "stream_not_supported") {
+        // Started with -ms api / apiManual: only whole files, from now on.
+        spdlog::info("xtts: {} streams only local models; using /tts_to_audio/ for it",
+                     MaskUrlCredentials(url));
+        {
+          std::lock_guard lock(mutex_);
+          whole_only_[e] = true;
+        }
+        return whole();
+      }
+      // Quirk: /tts_stream looks the speaker up after its 200; the whole-file
+      // route says what went wrong (an unknown speaker: no cool-down).
+      if (err.code() == "empty_stream") return whole();
+      throw;
+    }
   });
 }
 

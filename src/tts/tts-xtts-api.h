@@ -14,6 +14,14 @@
 //   included (Quirk): a detail naming the language maps to kInvalidInput, so
 //   a bad language fails at once instead of failing over; other 5xx are
 //   kUpstream (fail over); 400/422 kInvalidInput.
+// - Quirks of the real server: started with -ms api / apiManual, /tts_stream
+//   answers 400 "only supported for local models": that endpoint uses
+//   /tts_to_audio/ from then on. /tts_stream looks the speaker up after its
+//   200, so an unknown one is a 200 dropped before one byte: asked again
+//   whole, the 500 "Speaker ... not found" is the request's fault (no
+//   cool-down) and the segment speaks as tts.xtts.speaker. Started with
+//   --streaming-mode, /tts_to_audio/ answers a stock second of silence (it
+//   plays the speech itself): a failed segment naming the fix.
 #pragma once
 
 #include <memory>
@@ -24,6 +32,7 @@
 #include "net/http-client.h"
 #include "net/remote-pool.h"
 #include "tts/shared-reference-dir.h"
+#include "tts/speech-output.h"
 #include "tts/tts.h"
 
 namespace mv {
@@ -42,13 +51,16 @@ class TtsXttsApi : public Tts {
 
  private:
   std::string SpeakerFor(const TtsRequest& request);
+  void SynthesizeAs(const std::string& text, const std::string& speaker,
+                    const std::string& language, const CancelToken& cancel, SpeechOutput& out);
 
   const TtsConfig config_;
   HttpClient client_{2};
   std::unique_ptr<RemotePool> pool_;
   SharedReferenceDir share_;
-  std::mutex mutex_;  // guards warned_
+  std::mutex mutex_;  // guards warned_ and whole_only_
   bool warned_ = false;
+  std::vector<bool> whole_only_;  // per endpoint: /tts_stream refused (-ms api), use /tts_to_audio/
 };
 
 }  // namespace mv

@@ -34,6 +34,8 @@ void VoiceprintConfig::Validate() const {
         "voiceprint.enabled is true");
   }
   encoder.Validate();
+  if (reject_body != "null" && reject_body != "None")
+    Invalid("voiceprint.reject_body: must be null or \"None\", got \"" + reject_body + "\"");
   if (!prompt_template.empty() && prompt_template.find("{name}") == std::string::npos) {
     Invalid("voiceprint.prompt_template: must contain {name} (or be empty), got \"" +
             prompt_template + "\"");
@@ -55,7 +57,7 @@ std::string VoiceprintConfig::ToString() const {
      << ", owners=[";
   for (std::size_t i = 0; i < owners.size(); ++i) os << (i ? ", " : "") << '"' << owners[i] << '"';
   os << "], " << encoder.ToString() << ", identify=" << (identify ? "true" : "false")
-     << ", prompt_template=\"" << prompt_template << "\")";
+     << ", prompt_template=\"" << prompt_template << "\", reject_body=" << reject_body << ")";
   return os.str();
 }
 

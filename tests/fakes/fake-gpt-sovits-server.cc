@@ -102,6 +102,27 @@ std::optional<mv::HttpResponse> CheckParams(const json& p, const std::string& ve
   return std::nullopt;
 }
 
+// TTS.py's "参考音频在3~10秒范围外，请更换！" as its i18n locales render it.
+std::string BadReferenceMessage(const std::string& locale) {
+  static const std::map<std::string, std::string> kMessages = {
+      {"zh_CN", "参考音频在3~10秒范围外，请更换！"},
+      {"zh_TW", "參考音頻在3~10秒範圍外，請更換！"},
+      {"ja_JP", "参照音声が3～10秒の範囲外です。別の音声に変更してください！"},
+      {"en_US", "Reference audio is outside the 3-10 second range, please choose another one!"},
+      {"es_ES",
+       "El audio de referencia está fuera del rango de 3 a 10 segundos, ¡por favor "
+       "cámbielo!"},
+      {"fr_FR",
+       "Veuillez remplacer l'audio de référence si sa durée est en dehors de la plage "
+       "de 3 à 10 secondes!"},
+      {"pt_BR",
+       "O áudio de referência está fora do intervalo de 3 a 10 segundos. Por favor, "
+       "substitua!"},
+  };
+  auto it = kMessages.find(locale);
+  return it == kMessages.end() ? kMessages.at("zh_CN") : it->second;
+}
+
 // GET /tts: query strings, typed as the POST body would be.
 json QueryParams(const std::map<std::string, std::string>& query) {
   json p = json::object();
@@ -307,23 +328,35 @@ void FakeGptSovitsServer::Serve(int index, json p, std::shared_ptr<mv::Responder
     held_.push_back(res);
     return;  // never finished
   }
+  const json mode = p.value("streaming_mode", json(false));
+  const bool streaming = mode.is_boolean() ? mode.get<bool>() : mode.get<int>() != 0;
+  // Checks made when the pipeline runs: non-streaming they are a 400; a
+  // stream has already started by then (Quirk), so its connection just drops.
+  auto refuse = [&](const std::string& exception) {
+    if (!streaming) {
+      Finish(index, 400, false);
+      return res->Send(Message(400, "tts failed", exception));
+    }
+    {
+      std::lock_guard lock(mutex_);
+      requests_[index].status = 200;
+    }
+    res->StartStream(200, "audio/" + p.value("media_type", std::string("wav")));
+    Finish(index, 200, true);
+    res->Send(mv::HttpResponse{});  // cut before one byte
+  };
+  const bool vocoder = o.version == "v3" || o.version == "v4";
+  const json prompt_text = p.value("prompt_text", json(""));
+  if (vocoder && (!prompt_text.is_string() || prompt_text.get<std::string>().empty()))
+    return refuse("prompt_text cannot be empty when using SoVITS_V3");
   // The reference is read from this host's disk, as the real server does.
   const std::string ref = p["ref_audio_path"].get<std::string>();
   const double ref_seconds = AudioFileSeconds(ref);
-  if (ref_seconds == 0) {
-    Finish(index, 400, false);
-    return res->Send(
-        Message(400, "tts failed", "[Errno 2] No such file or directory: '" + ref + "'"));
-  }
-  if (ref_seconds < 3.0 || ref_seconds > 10.0) {
-    Finish(index, 400, false);
-    return res->Send(Message(400, "tts failed", "参考音频在3~10秒范围外，请更换！"));
-  }
+  if (ref_seconds == 0) return refuse("[Errno 2] No such file or directory: '" + ref + "'");
+  if (ref_seconds < 3.0 || ref_seconds > 10.0) return refuse(BadReferenceMessage(o.locale));
 
   const bool super = p.value("super_sampling", false);
   const int rate = sample_rate(super);
-  const json mode = p.value("streaming_mode", json(false));
-  const bool streaming = mode.is_boolean() ? mode.get<bool>() : mode.get<int>() != 0;
   const std::string media = p.value("media_type", std::string("wav"));
   const mv::AudioBuffer speech = FakeSpeech(p["text"].get<std::string>(), rate, o.voice);
   const auto piece_bytes = static_cast<std::size_t>(o.chunk_seconds * rate) * 2;
@@ -332,8 +365,15 @@ void FakeGptSovitsServer::Serve(int index, json p, std::shared_ptr<mv::Responder
 
   if (!streaming) {
     if (fault == FakeGptSovitsFault::kFailMidStream) {
-      Finish(index, 400, false);
-      return res->Send(Message(400, "tts failed", "CUDA out of memory."));
+      // Quirk: the pipeline's first yield after a failure is one second of
+      // zeros at 16 kHz, and a non-streaming answer is that first yield.
+      Finish(index, 200, false);
+      mv::HttpResponse r;
+      r.content_type = "audio/" + media;
+      const mv::AudioBuffer zeros{std::vector<float>(16000, 0.0f), 16000};
+      r.body =
+          media == "raw" ? std::string(32000, '\0') : mv::EncodeAudio(zeros, mv::AudioFormat::kWav);
+      return res->Send(std::move(r));
     }
     if (!workers_.Sleep(o.first_chunk_ms + o.chunk_ms * static_cast<int>(pieces.size()), *res))
       return Finish(index, 0, true);
@@ -359,7 +399,7 @@ void FakeGptSovitsServer::Serve(int index, json p, std::shared_ptr<mv::Responder
       // The quirk: about a second of zeros, then the connection is cut. The
       // server yields whole samples; only the network splits them.
       std::string zeros = sent % 2 ? pieces[i].substr(0, 1) : "";
-      zeros.append(static_cast<std::size_t>(rate) * 2, '\0');
+      zeros.append(16000 * 2, '\0');  // 16000 samples, whatever the stream's rate
       res->Write(std::move(zeros));
       Finish(index, 200, true);
       return res->Send(mv::HttpResponse{});

@@ -5,7 +5,10 @@
 // for wrong types (streaming_mode an int when `bool_streaming_only`, as
 // older servers take only a bool). The reference (ref_audio_path) is read
 // from this host's disk: missing or outside 3-10 s -> 400 {"message": "tts
-// failed", "Exception": ...}. Streaming (streaming_mode >= 1, media_type
+// failed", "Exception": ...} (the message in `locale`, as api_v2's i18n
+// renders it); in streaming mode the answer has started before that check,
+// so it is 200 and a connection dropped before one byte (Quirk). v3/v4
+// refuse an empty prompt_text the same way. Streaming (streaming_mode >= 1, media_type
 // wav): the head at once, after `first_chunk_ms` a 44-byte WAV header with
 // data size 0 (RIFF size 36), then s16le pieces cut at odd byte offsets,
 // `chunk_ms` apart; raw = PCM only; non-streaming = one whole WAV. Speech
@@ -13,8 +16,9 @@
 // rate: 32000 (v1, v2, v2Pro), 24000 (v3; 48000 with super_sampling), 48000
 // (v4). One request at a time, like the real single worker: a second waits.
 // GET /set_gpt_weights, /set_sovits_weights, /set_refer_audio -> {"message":
-// "success"}, recorded. Faults: 500, the mid-stream failure quirk (~1 s of
-// zeros, then the connection is cut), a stall; Refuse() stops listening.
+// "success"}, recorded. Faults: 500, the model failure quirk (streaming:
+// 16000 zero samples, then the connection is cut; non-streaming: 200 and a
+// WAV of exactly 1 s of zeros at 16 kHz), a stall; Refuse() stops listening.
 #pragma once
 
 #include <chrono>
@@ -40,12 +44,15 @@ struct FakeGptSovitsOptions {
   std::string voice = "slt";         // flite voice that speaks the text
   bool bool_streaming_only = false;  // 422 for streaming_mode 2/3 (older api_v2)
   bool refuse_weights = false;       // 400 for set_*_weights
+  std::string locale = "zh_CN";      // of the bad-reference message: zh_CN, zh_TW, ja_JP, en_US,
+                                     // es_ES, fr_FR, pt_BR
 };
 
 enum class FakeGptSovitsFault {
   kNone,
   kHttp500,        // 500 "Internal Server Error" (an uncaught exception)
-  kFailMidStream,  // after N pieces: ~1 s of zeros, then the connection is cut
+  kFailMidStream,  // model failure: after N pieces 16000 zeros and a cut; whole: 1 s of 16 kHz
+                   // zeros
   kStall,          // never answers
 };
 

@@ -216,6 +216,18 @@ std::vector<std::string> FakeLlmServer::Tokenize(const std::string& text) {
   return tokens;
 }
 
+std::vector<std::string> FakeLlmServer::Slice(const std::string& text, std::size_t bytes) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t end = std::min(text.size(), i + bytes);
+    // Whole characters: a chunk's JSON string must stay valid UTF-8.
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    out.push_back(text.substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
+
 void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
                            std::shared_ptr<mv::Responder> res) {
   FakeLlmRequest record{req->method, req->path, req->headers,
@@ -283,7 +295,8 @@ void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
   }
   if (!prefill.empty() && plan->options.honor_prefill && reply.starts_with(prefill))
     reply = reply.substr(prefill.size());
-  plan->tokens = Tokenize(reply);
+  plan->tokens =
+      plan->options.token_bytes > 0 ? Slice(reply, plan->options.token_bytes) : Tokenize(reply);
   if (auto it = body.find("max_tokens"); it != body.end() && it->is_number_integer()) {
     auto max = it->get<long long>();
     if (max >= 0 && static_cast<std::size_t>(max) < plan->tokens.size()) {

@@ -53,6 +53,9 @@ struct FakeLlmOptions {
   // them all, embedding models included (owned_by "library"), as Ollama
   // does. Empty: /api/tags is 404 (other servers) and /v1/models has `model`.
   std::vector<FakeOllamaModel> ollama_models;
+  // > 0: content chunks of this many bytes (whole characters) instead of
+  // words, so markup like <think> arrives split across chunks.
+  std::size_t token_bytes = 0;
 };
 
 enum class FakeLlmFault {
@@ -122,6 +125,8 @@ class FakeLlmServer {
   // Word-sized tokens, each space kept with the word after it; CJK
   // characters are a token each.
   static std::vector<std::string> Tokenize(const std::string& text);
+  // Pieces of `bytes` bytes, never splitting a UTF-8 character.
+  static std::vector<std::string> Slice(const std::string& text, std::size_t bytes);
 
  private:
   struct Plan;

@@ -39,6 +39,32 @@ json Latents(std::size_t clip, std::size_t bytes) {
   return json{{"gpt_cond_latent", std::move(latent)}, {"speaker_embedding", std::move(embedding)}};
 }
 
+// RealtimeTTS/silence.wav as the server ships it: PCM, 2 channels, 48 kHz,
+// 32-bit, 370864 bytes of zeros (0.966 s).
+std::string SilenceWav() {
+  const uint32_t data = 370864;
+  std::string h = "RIFF";
+  auto u32 = [&](uint32_t v) {
+    for (int i = 0; i < 4; ++i) h += static_cast<char>((v >> (8 * i)) & 0xFF);
+  };
+  auto u16 = [&](uint16_t v) {
+    h += static_cast<char>(v & 0xFF);
+    h += static_cast<char>(v >> 8);
+  };
+  u32(36 + data);
+  h += "WAVEfmt ";
+  u32(16);
+  u16(1);
+  u16(2);
+  u32(48000);
+  u32(48000 * 8);
+  u16(8);
+  u16(32);
+  h += "data";
+  u32(data);
+  return h + std::string(data, '\0');
+}
+
 }  // namespace
 
 FakeXttsServer::FakeXttsServer(FakeXttsOptions options) : options_(std::move(options)) {
@@ -160,6 +186,8 @@ void FakeXttsServer::OnSynthesis(std::shared_ptr<mv::HttpRequest> req,
   int index;
   FakeXttsFault fault = FakeXttsFault::kNone;
   std::set<std::string> languages, speakers;
+  std::string model_source;
+  bool server_playback = false;
   {
     std::lock_guard lock(mutex_);
     index = static_cast<int>(requests_.size());
@@ -170,6 +198,8 @@ void FakeXttsServer::OnSynthesis(std::shared_ptr<mv::HttpRequest> req,
     }
     languages = options_.languages;
     speakers = options_.speakers;
+    model_source = options_.model_source;
+    server_playback = options_.streaming_mode;
   }
   auto answer = [&](mv::HttpResponse r) {
     {
@@ -192,6 +222,8 @@ void FakeXttsServer::OnSynthesis(std::shared_ptr<mv::HttpRequest> req,
   if (!api && (!p.value("stream_chunk_size", json()).is_string() ||
                !p.value("add_wav_header", json()).is_boolean()))
     return answer(PlainError(500, "Internal Server Error"));
+  if (api && stream && model_source != "local")
+    return answer(Detail(400, "HTTP Streaming is only supported for local models."));
   const std::string language = p["language"].is_string() ? p["language"].get<std::string>() : "";
   if (!languages.count(language)) {
     if (!api) return answer(PlainError(500, "Internal Server Error"));
@@ -200,10 +232,22 @@ void FakeXttsServer::OnSynthesis(std::shared_ptr<mv::HttpRequest> req,
       return answer(Detail(500, "Error: Language code sent is either unsupported or misspelled."));
     return answer(Detail(400, "Language code sent is either unsupported or misspelled."));
   }
+  bool unknown_speaker = false;
   if (api) {
     const std::string speaker = p["speaker_wav"].get<std::string>();
-    if (!speakers.count(speaker) && AudioFileSeconds(speaker) == 0)
-      return answer(Detail(500, "Error: The speaker " + speaker + " does not exist"));
+    unknown_speaker = !speakers.count(speaker) && AudioFileSeconds(speaker) == 0;
+    // /tts_stream looks the speaker up inside its generator, after the 200.
+    if (unknown_speaker && !stream)
+      return answer(Detail(500, "Error: Speaker " + speaker + " not found."));
+  }
+  if (api && !stream && server_playback) {
+    // --streaming-mode: played on the server's sound card; the answer is the
+    // stock silence.wav (48 kHz stereo 32-bit, about 1 s of zeros).
+    mv::HttpResponse r;
+    r.content_type = "audio/wav";
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"silence.wav\"");
+    r.body = SilenceWav();
+    return answer(std::move(r));
   }
   if (fault == FakeXttsFault::kHttp500) return answer(Detail(500, "Error: CUDA out of memory"));
   const std::string text = p["text"].is_string() ? p["text"].get<std::string>() : "";
@@ -217,6 +261,11 @@ void FakeXttsServer::OnSynthesis(std::shared_ptr<mv::HttpRequest> req,
   {
     std::lock_guard lock(mutex_);
     requests_[index].status = 200;
+  }
+  if (unknown_speaker) {
+    res->StartStream(200, "audio/x-wav");
+    res->Send(mv::HttpResponse{});  // the generator raised before its first byte
+    return;
   }
   workers_.Spawn([this, text, res, fault] {
     FakeXttsOptions o;

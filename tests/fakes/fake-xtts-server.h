@@ -4,8 +4,12 @@
 // -> audio/wav 24 kHz; GET /tts_stream?text=&speaker_wav=&language= -> WAV
 // header with data size 0, then s16le pieces cut at odd offsets; GET
 // /speakers_list. speaker_wav must be a known speaker name or a readable
-// file here. Errors 500 {"detail": "Error: ..."}, an unsupported language
-// included (Quirk); /tts_stream answers a bad language 400 {"detail": ...}.
+// file here: else /tts_to_audio/ answers 500 "Error: Speaker X not found."
+// and /tts_stream 200 then a dropped connection, no byte (Quirk). Errors 500
+// {"detail": "Error: ..."}, an unsupported language included (Quirk);
+// /tts_stream answers a bad language 400 {"detail": ...}, and 400 "HTTP
+// Streaming is only supported for local models." unless model_source is
+// local (Quirk). streaming_mode: /tts_to_audio/ answers ~1 s of silence.
 // kStreaming (xtts-streaming-server): POST /clone_speaker multipart
 // wav_file -> {"gpt_cond_latent": [[...]], "speaker_embedding": [...]}
 // (32x1024 and 512 values, derived from the clip, so the double knows which
@@ -40,6 +44,11 @@ struct FakeXttsOptions {
   double chunk_seconds = 0.2;
   std::string voice = "slt";
   std::set<std::string> speakers = {"female", "male"};  // kApi: speaker_wav names
+  // kApi: -ms local | api | apiManual; only local models stream (others: 400).
+  std::string model_source = "local";
+  // kApi started with --streaming-mode: /tts_to_audio/ plays on the server
+  // and answers the stock ~1 s of silence.
+  bool streaming_mode = false;
   std::set<std::string> languages = {"en", "es", "fr", "de",    "it", "pt", "pl", "tr", "ru",
                                      "nl", "cs", "ar", "zh-cn", "hu", "ko", "ja", "hi"};
 };

@@ -160,12 +160,22 @@ TEST_F(ChatApiTest, MidStreamFailureNeverRepeatsText) {
   EXPECT_EQ(full, reply);
 }
 
-TEST_F(ChatApiTest, AllEndpointsDownIsAJsonError) {
+// The original clients crash on a JSON body: a valid request always gets the
+// stream, and the done event says what went wrong.
+TEST_F(ChatApiTest, AllEndpointsDownEndsTheStreamWithAnError) {
   llm_->SetFault(FakeLlmFault::kHttp500);
   backup_->SetFault(FakeLlmFault::kHttp429);
   auto r = mvtest::HttpPostJson(Port(), "/api/chat", ChatBody("hello"));
-  EXPECT_GE(r.status, 500) << r.body;
-  EXPECT_TRUE(json::parse(r.body)["error"].is_object()) << r.body;
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "text/event-stream");
+  auto events = mvtest::SseData(r.body);
+  ASSERT_EQ(events.size(), 1u) << r.body;
+  json done = json::parse(events[0]);
+  EXPECT_EQ(done["done"], true);
+  EXPECT_TRUE(done["file"].is_null());
+  EXPECT_EQ(done["message"], "");
+  EXPECT_TRUE(done["error"]["code"].is_string()) << r.body;
+  EXPECT_TRUE(done["error"]["message"].is_string()) << r.body;
   EXPECT_EQ(mvtest::HttpGet(Port(), "/healthz").status, 200);
 }
 

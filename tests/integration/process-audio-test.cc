@@ -63,6 +63,7 @@ TEST_F(ProcessAudioTest, SpokenQuestionGetsTheSpokenAnswer) {
                                       {"language", "english", "", ""}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.headers["content-type"], "audio/wav");
+  EXPECT_EQ(r.headers["content-disposition"], "attachment; filename=response.wav");  // as the original
   auto audio = mv::DecodeAudio(r.body);
   EXPECT_GT(audio.DurationSeconds(), 1.5);
   // Measured: WER 0.0-0.1 for this answer in the default voice.
@@ -76,6 +77,7 @@ TEST_F(ProcessAudioTest, StreamTrueSendsAWavHeaderWithUnknownLengthThenPcm) {
                                       {"language", "en", "", ""}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.headers["transfer-encoding"].find("chunked"), std::string::npos);
+  EXPECT_EQ(r.headers["content-disposition"], "attachment; filename=response.wav");
   ASSERT_GT(r.body.size(), 44u);
   EXPECT_EQ(r.body.substr(0, 4), "RIFF");
   // Data size 0: the length is not known when the header is sent.
@@ -94,6 +96,12 @@ TEST_F(ProcessAudioTest, BadRequestsGetTheOriginalErrorShape) {
       {{{"audio", "this is not audio at all", "a.wav", ""}, {"language", "en", "", ""}}, 400},
       {{{"audio", Question(), "a.wav", ""}, {"language", "klingon", "", ""}}, 400},
       {{{"audio", Question(), "a.wav", ""}, {"language", "chinese", "", ""}}, 415},  // no zh ASR
+      {{{"audio", Question(), "a.wav", ""}}, 400},  // no language: the original's 400 too
+      {{{"audio", Question(), "a.wav", ""}, {"language", "", "", ""}}, 400},
+      // A cut upload: the data chunk claims more than arrived.
+      {{{"audio", Question().substr(0, Question().size() / 2), "a.wav", ""},
+        {"language", "en", "", ""}},
+       400},
   };
   for (const auto& c : cases) {
     auto r = mvtest::HttpPostMultipart(Port(), "/process_audio", c.fields);

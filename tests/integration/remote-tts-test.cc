@@ -114,9 +114,9 @@ class RemoteTtsTest : public ::testing::Test {
       json j = json::parse(e);
       if (j.value("done", false)) {
         turn.full = j["message"];
+        turn.errors += static_cast<int>(j.value("failed_segments", json::array()).size());
         continue;
       }
-      if (j.contains("error")) ++turn.errors;
       if (!j["file"].is_string()) continue;
       turn.segments.push_back(j);
       mv::AudioBuffer a =

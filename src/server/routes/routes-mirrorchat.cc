@@ -40,6 +40,12 @@ std::string AsrLanguage(const std::string& language) {
               "language must be chinese, english, zh or en; got '" + language + "'");
 }
 
+// The original's answer is a download named response.wav.
+HeaderList WithDisposition(HeaderList headers) {
+  headers.emplace_back("Content-Disposition", "attachment; filename=response.wav");
+  return headers;
+}
+
 // Collects the answer at one output rate; streams it too when asked.
 class AnswerAssembler {
  public:
@@ -49,7 +55,7 @@ class AnswerAssembler {
         stream_(stream),
         kOutputRate(output_rate),
         timing_(std::move(timing)),
-        headers_(std::move(headers)) {}
+        headers_(WithDisposition(std::move(headers))) {}
 
   void Audio(int segment, const float* samples, std::size_t n, int rate) {
     std::lock_guard lock(mutex_);
@@ -147,7 +153,12 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
       if (!audio || audio->data.empty())
         throw Error(ErrorKind::kInvalidInput, "missing_field", "multipart field 'audio' is required");
       audio_bytes = audio->data;
-      language = AsrLanguage(form.Value("language").value_or(ctx.config.asr.language));
+      // Required, as the original answers 400 without it.
+      const std::optional<std::string> lang = form.Value("language");
+      if (!lang || lang->empty())
+        throw Error(ErrorKind::kInvalidInput, "missing_field",
+                    "multipart field 'language' is required (chinese, english, zh or en)");
+      language = AsrLanguage(*lang);
       library_voice = LibraryReference(ctx, form.Value("voice").value_or("mirror"));
     } catch (const Error& e) {
       CountRejected(kRoute, e);

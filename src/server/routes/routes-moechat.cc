@@ -1,4 +1,6 @@
 // The GPT-SoVITS voice chat server's API (PROTOCOLS.md A1), kept drop-in.
+#include <spdlog/spdlog.h>
+
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -18,9 +20,11 @@ namespace {
 
 using nlohmann::json;
 
-// SSE for /api/chat: one event per spoken segment, then the whole reply.
-// The stream starts with the first event, so a turn that fails before any
-// speech still gets a plain JSON error with a proper status.
+// SSE for /api/chat. The original clients read every non-empty line as
+// json.loads(line[6:]) and base64-decode "file" of every non-done event, so
+// the stream holds nothing but `data: {...}` lines: no comments, no events
+// without audio, no JSON error body once the request was valid. A segment
+// whose speech failed is left out and listed in the done event.
 class ChatEventStream {
  public:
   explicit ChatEventStream(std::shared_ptr<Responder> responder, std::shared_ptr<TurnTiming> timing)
@@ -28,12 +32,15 @@ class ChatEventStream {
 
   void Event(const json& event) {
     std::lock_guard lock(mutex_);
-    if (!started_) {
-      responder_->StartStream(200, "text/event-stream");
-      started_ = true;
-    }
+    StartLocked();
     responder_->Write("data: " + SafeDump(event) + "\n\n");
     timing_->Mark(Stage::kFirstByteSent);
+  }
+
+  void SegmentFailed(const SpokenSegment& s, const Error& e) {
+    std::lock_guard lock(mutex_);
+    failed_.push_back(
+        {{"index", s.number}, {"message", s.display_text}, {"error", ErrorJson(e)}});
   }
 
   void Done(const ChatTurnResult& result) {
@@ -42,36 +49,40 @@ class ChatEventStream {
       if (started_) responder_->End();
       return;
     }
-    if (result.error && !started_) {
-      const Error& e = *result.error;
-      responder_->Send(HttpResponse::Error(e.HttpStatus(), Error::KindName(e.kind()), e.code(),
-                                           ClientMessage(e)));
-      return;
-    }
-    if (!started_) responder_->StartStream(200, "text/event-stream");
-    started_ = true;
+    StartLocked();
     json last = {{"file", nullptr}, {"message", result.text}, {"done", true},
                  {"timing", timing_->ToJson()}};
-    if (result.error)
-      last["error"] = {{"message", ClientMessage(*result.error)},
-                       {"type", Error::KindName(result.error->kind())},
-                       {"code", result.error->code()}};
+    if (result.error) last["error"] = ErrorJson(*result.error);
+    if (!failed_.empty()) last["failed_segments"] = failed_;
     responder_->Write("data: " + SafeDump(last) + "\n\n");
     responder_->End();
   }
 
+  // Our words only: a TTS or LLM server's URL or socket error stays in the log.
+  static json ErrorJson(const Error& e) {
+    if (IsServerSide(e)) spdlog::warn("/api/chat: {}: {}", e.code(), e.what());
+    return {{"code", e.code()}, {"message", ClientMessage(e)}};
+  }
+
  private:
+  void StartLocked() {
+    if (started_) return;
+    responder_->StartStream(200, "text/event-stream");
+    started_ = true;
+  }
+
   std::shared_ptr<Responder> responder_;
   std::shared_ptr<TurnTiming> timing_;
-  std::mutex mutex_;  // guards started_ and the order of writes to the responder
+  std::mutex mutex_;  // guards started_, failed_ and the order of writes to the responder
   bool started_ = false;
+  json failed_ = json::array();  // segments whose speech failed, for the done event
 };
 
 }  // namespace
 
 void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
-  // {"data": "<base64 WAV>"} -> "transcript" (JSON string), or null when
-  // the voiceprint gate refuses the speaker.
+  // {"data": "<base64 WAV>"} -> "transcript" (JSON string), or
+  // voiceprint.reject_body (null or "None") when the gate refuses the speaker.
   server.Route("POST", "/api/asr", [&ctx](std::shared_ptr<HttpRequest> req,
                                           std::shared_ptr<Responder> responder) {
     // Parse on the I/O thread: cheap, and bad JSON is answered at once.
@@ -85,7 +96,8 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
       if (auto check = CheckSpeaker(ctx, audio, cancel)) {
         speaker_headers = SpeakerHeaders(ctx, *check);
         if (GateRefuses(ctx, *check)) {
-          HttpResponse refused = HttpResponse::Json(200, "null");
+          // null (0.99) or "None" (0.1.x): what that generation's client checks for.
+          HttpResponse refused = HttpResponse::Json(200, ctx.config.voiceprint.RejectJson());
           refused.headers = std::move(speaker_headers);
           return refused;
         }
@@ -101,7 +113,8 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
   // {"msg": [{"role","content"}...], "voice"?: "<library id>"} -> SSE, one
   // event per spoken segment:
   // {"file": urlsafe-b64 WAV, "message": text, "done": false}, then
-  // {"file": null, "message": whole reply, "done": true, "timing": {...}}.
+  // {"file": null, "message": whole reply, "done": true, "timing": {...},
+  //  "error"?: {code, message}, "failed_segments"?: [{index, message, error}]}.
   server.Route("POST", "/api/chat", [&ctx](std::shared_ptr<HttpRequest> req,
                                            std::shared_ptr<Responder> responder) {
     auto timing = std::make_shared<TurnTiming>();
@@ -122,14 +135,7 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
                      {"done", false}});
     };
     sink.on_segment_error = [events](const SpokenSegment& s, const Error& e) {
-      // Never dropped silently: the client learns which text was not spoken.
-      events->Event({{"file", nullptr},
-                     {"message", s.display_text},
-                     {"done", false},
-                     {"error",
-                      {{"message", ClientMessage(e)},
-                       {"type", Error::KindName(e.kind())},
-                       {"code", e.code()}}}});
+      events->SegmentFailed(s, e);  // never silent: the done event names it
     };
     sink.on_done = [events, timing](const ChatTurnResult& result) {
       FinishTurn("/api/chat", result, *timing);  // metrics first: a client may read them next

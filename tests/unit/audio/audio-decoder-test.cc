@@ -145,10 +145,26 @@ TEST(AudioDecoderTest, TruncatedWavHeader) {
   }
 }
 
-TEST(AudioDecoderTest, WavCutInItsDataDecodesWhatIsThere) {
+// A cut upload: the data chunk claims more than the file holds. Answering
+// for the part that arrived would answer half a question.
+TEST(AudioDecoderTest, WavCutInItsDataIsTruncated) {
   const std::string wav = EncodeAudio(test::Speech(), AudioFormat::kWav);
-  const AudioBuffer decoded = DecodeAudio(std::string_view(wav).substr(0, 44 + 2 * 1000 + 1));
-  EXPECT_EQ(decoded.samples.size(), 1000u);
+  for (std::size_t keep : {std::size_t{45}, std::size_t{44 + 2 * 1000 + 1}, wav.size() - 2}) {
+    SCOPED_TRACE(keep);
+    ExpectError(std::string_view(wav).substr(0, keep), ErrorKind::kInvalidInput, "truncated");
+  }
+  EXPECT_EQ(DecodeAudio(wav).samples.size(), test::Speech().samples.size());
+}
+
+// Streaming writers leave the data size 0 (or 0xFFFFFFFF): read to the end.
+TEST(AudioDecoderTest, WavOfUnknownLengthDecodesWhatIsThere) {
+  const std::string wav = EncodeAudio(test::Speech(), AudioFormat::kWav);
+  const std::size_t data_size_at = wav.find("data") + 4;
+  for (const char* size : {"\0\0\0\0", "\xff\xff\xff\xff"}) {
+    std::string open = wav.substr(0, 44 + 2 * 1000);
+    open.replace(data_size_at, 4, std::string(size, 4));
+    EXPECT_EQ(DecodeAudio(open).samples.size(), 1000u);
+  }
 }
 
 // A compressed file cut in half decodes to at most half, or says it is truncated;

@@ -120,8 +120,8 @@ pipeline:
   EXPECT_EQ(c.llm.endpoints[0].model, "m1");
   EXPECT_EQ(c.llm.endpoints[1].url, "http://b:8080/v1");
   EXPECT_EQ(c.llm.system_prompt, "Be brief. ");
-  EXPECT_DOUBLE_EQ(c.llm.temperature, 0.3);
-  EXPECT_EQ(c.llm.max_tokens, 100);
+  EXPECT_DOUBLE_EQ(c.llm.temperature.value_or(-1), 0.3);
+  EXPECT_EQ(c.llm.max_tokens.value_or(-1), 100);
   EXPECT_EQ(c.llm.first_token_timeout_ms, 2000);
   EXPECT_EQ(c.llm.cooldown_ms, 0);
   EXPECT_TRUE(c.voiceprint.enabled);

@@ -85,7 +85,7 @@ TEST(ConfigPrinterTest, OutputLoadsBackToTheSameConfig) {
   const Config reloaded = LoadText(PrintConfig(original));
   EXPECT_EQ(Body(reloaded), Body(original));
   EXPECT_EQ(reloaded.llm.system_prompt, original.llm.system_prompt);
-  EXPECT_DOUBLE_EQ(reloaded.llm.temperature, 0.85);
+  EXPECT_EQ(reloaded.llm.extra_body.value("temperature", 0.0), 0.85);
 }
 
 TEST(ConfigPrinterTest, ExampleFileDocumentsTheDefaults) {

@@ -7,6 +7,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "audio/audio-decoder.h"
 #include "fakes/fake-gpt-sovits-server.h"
 #include "fakes/fake-openai-speech-server.h"
 #include "fakes/fake-xtts-server.h"
@@ -40,8 +41,13 @@ class FakeGptSovitsTest : public ::testing::Test {
     ref_ = test::WriteSpeechWav(test::TempFolder("fake-gsv") + "/ref.wav", 4.0);
   }
   json Body(const std::string& text, json mode = 3) {
-    return {{"text", text},        {"text_lang", "en"},   {"ref_audio_path", ref_},
-            {"prompt_lang", "en"}, {"media_type", "wav"}, {"streaming_mode", mode}};
+    return {{"text", text},
+            {"text_lang", "en"},
+            {"ref_audio_path", ref_},
+            {"prompt_lang", "en"},
+            {"media_type", "wav"},
+            {"streaming_mode", mode},
+            {"prompt_text", "this is my voice"}};
   }
   std::string ref_;
 };
@@ -76,10 +82,67 @@ TEST_F(FakeGptSovitsTest, RefusesLikeApiV2) {
   json short_ref = Body("hi");
   short_ref["ref_audio_path"] =
       test::WriteSpeechWav(test::TempFolder("fake-gsv") + "/short.wav", 2.0);
+  short_ref["streaming_mode"] = false;  // streamed, the answer has started (see below)
   r = Post(server.base_url() + "/tts", short_ref);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(json::parse(r.body)["message"], "tts failed");
   EXPECT_THAT(json::parse(r.body)["Exception"].get<std::string>(), HasSubstr("3~10"));
+}
+
+TEST_F(FakeGptSovitsTest, StreamingStartsBeforeTheReferenceIsChecked) {
+  mvtest::FakeGptSovitsServer server;
+  json bad = Body("hi");
+  bad["ref_audio_path"] = test::WriteSpeechWav(test::TempFolder("fake-gsv") + "/short.wav", 2.0);
+  bad["streaming_mode"] = 3;
+  try {
+    Post(server.base_url() + "/tts", bad);
+    FAIL() << "the stream was not cut";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUpstream);
+  }
+  EXPECT_EQ(server.requests().at(0).status, 200);
+  EXPECT_TRUE(server.requests().at(0).cut);
+  bad["streaming_mode"] = false;  // whole: the 400
+  ClientResponse r = Post(server.base_url() + "/tts", bad);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(json::parse(r.body)["Exception"].get<std::string>(), HasSubstr("3~10"));
+}
+
+TEST_F(FakeGptSovitsTest, BadReferenceMessagesComeInTheServersLocale) {
+  mvtest::FakeGptSovitsOptions o;
+  o.locale = "fr_FR";
+  mvtest::FakeGptSovitsServer server(o);
+  json bad = Body("hi");
+  bad["ref_audio_path"] = test::WriteSpeechWav(test::TempFolder("fake-gsv") + "/short.wav", 2.0);
+  bad["streaming_mode"] = false;
+  ClientResponse r = Post(server.base_url() + "/tts", bad);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(json::parse(r.body)["Exception"].get<std::string>(), HasSubstr("3 à 10"));
+}
+
+TEST_F(FakeGptSovitsTest, WholeAnswerOfAFailedModelIsOneSecondOfZerosAt16k) {
+  mvtest::FakeGptSovitsServer server;
+  server.SetFault(mvtest::FakeGptSovitsFault::kFailMidStream);
+  json whole = Body("the kitchen lights are on");
+  whole["streaming_mode"] = false;
+  ClientResponse r = Post(server.base_url() + "/tts", whole);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(U32(r.body, 24), 16000u);
+  EXPECT_EQ(r.body.size(), 44u + 32000u);
+  EXPECT_EQ(r.body.substr(44), std::string(32000, '\0'));
+}
+
+TEST_F(FakeGptSovitsTest, Version3RefusesAnEmptyPromptText) {
+  mvtest::FakeGptSovitsOptions o;
+  o.version = "v3";
+  mvtest::FakeGptSovitsServer server(o);
+  json body = Body("hi");
+  body["prompt_text"] = "";
+  body["streaming_mode"] = false;
+  ClientResponse r = Post(server.base_url() + "/tts", body);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(json::parse(r.body)["Exception"].get<std::string>(),
+              HasSubstr("prompt_text cannot be empty"));
 }
 
 TEST_F(FakeGptSovitsTest, MidStreamFailureSendsASecondOfZerosAndCuts) {
@@ -118,6 +181,56 @@ TEST(FakeXttsServerTest, WrapsABadLanguageIntoA500) {
                                 {{"text", "hi"}, {"speaker_wav", "female"}, {"language", "xx"}});
   EXPECT_EQ(r.status, 500);
   EXPECT_THAT(json::parse(r.body)["detail"].get<std::string>(), HasSubstr("unsupported"));
+}
+
+ClientResponse Get(const std::string& url) {
+  ClientRequest r;
+  r.method = "GET";
+  r.url = url;
+  return HttpClient::Shared().Fetch(r);
+}
+
+TEST(FakeXttsServerTest, OnlyLocalModelsStream) {
+  mvtest::FakeXttsOptions o;
+  o.model_source = "api";
+  mvtest::FakeXttsServer server(o);
+  const ClientResponse r =
+      Get(server.base_url() + "/tts_stream?text=hi&speaker_wav=female&language=en");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(json::parse(r.body)["detail"], "HTTP Streaming is only supported for local models.");
+  EXPECT_EQ(Post(server.base_url() + "/tts_to_audio/",
+                 {{"text", "hi"}, {"speaker_wav", "female"}, {"language", "en"}})
+                .status,
+            200);
+}
+
+TEST(FakeXttsServerTest, AnUnknownSpeakerIsA500WholeAndADroppedStream) {
+  mvtest::FakeXttsServer server;
+  const ClientResponse whole = Post(server.base_url() + "/tts_to_audio/",
+                                    {{"text", "hi"}, {"speaker_wav", "ghost"}, {"language", "en"}});
+  EXPECT_EQ(whole.status, 500);
+  EXPECT_EQ(json::parse(whole.body)["detail"], "Error: Speaker ghost not found.");
+  try {
+    Get(server.base_url() + "/tts_stream?text=hi&speaker_wav=ghost&language=en");
+    FAIL() << "the stream was not dropped";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUpstream);
+  }
+  EXPECT_EQ(server.requests().back().status, 200);
+}
+
+TEST(FakeXttsServerTest, StreamingModeAnswersTheStockSecondOfSilence) {
+  mvtest::FakeXttsOptions o;
+  o.streaming_mode = true;
+  mvtest::FakeXttsServer server(o);
+  const ClientResponse r =
+      Post(server.base_url() + "/tts_to_audio/",
+           {{"text", "hello there"}, {"speaker_wav", "female"}, {"language", "en"}});
+  ASSERT_EQ(r.status, 200);
+  const AudioBuffer a = DecodeAudio(r.body);
+  EXPECT_EQ(a.sample_rate, 48000);
+  EXPECT_NEAR(a.DurationSeconds(), 0.966, 0.001);
+  for (float v : a.samples) ASSERT_EQ(v, 0.0f);
 }
 
 TEST(FakeOpenAiSpeechServerTest, AnswersErrorsInTheOpenAiShape) {

@@ -187,6 +187,8 @@ TEST_F(GptSovitsTest, ServerErrorsFailOverRequestErrorsDoNot) {
   EXPECT_EQ(c.requests().size() + d.requests().size(), 1u);
 }
 
+// Streaming: the server's 200 comes before its reference check, so the
+// stream closes empty; asked again whole, the 400 says why. Nobody cools down.
 TEST_F(GptSovitsTest, AReferenceOutsideThreeToTenSecondsIsTheRequestsFault) {
   FakeGptSovitsServer a, b;
   TtsConfig c = Config({&a, &b});
@@ -195,8 +197,93 @@ TEST_F(GptSovitsTest, AReferenceOutsideThreeToTenSecondsIsTheRequestsFault) {
   Streamed got;
   const Error e = test::CaughtError([&] { tts.Synthesize(Req(kText), {}, got.Callback()); });
   EXPECT_EQ(e.code(), "bad_reference");
-  EXPECT_EQ(a.requests().size() + b.requests().size(), 1u);
+  EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
+  const auto& asked = a.requests().empty() ? b : a;
+  ASSERT_EQ(asked.requests().size(), 2u);  // the stream, then the same request whole
+  EXPECT_EQ(a.requests().size() + b.requests().size(), 2u);
+  EXPECT_EQ(asked.requests()[0].status, 200);
+  EXPECT_TRUE(asked.requests()[0].cut);
+  EXPECT_EQ(asked.requests()[1].params["streaming_mode"], false);
+  EXPECT_EQ(asked.requests()[1].status, 400);
   EXPECT_FALSE(tts.pool().cooling_down(0));
+  EXPECT_FALSE(tts.pool().cooling_down(1));
+  EXPECT_EQ(tts.pool().failovers(), 0);
+  EXPECT_TRUE(got.samples.empty());
+}
+
+// A request's own reference (emotion clip, library voice) the server
+// refuses: the segment is still spoken, in the default voice.
+TEST_F(GptSovitsTest, ARefusedReferenceFallsBackToTheDefaultForThatSegment) {
+  for (const char* locale : {"zh_CN", "zh_TW", "ja_JP", "en_US", "es_ES", "fr_FR", "pt_BR"}) {
+    SCOPED_TRACE(locale);
+    FakeGptSovitsOptions o;
+    o.locale = locale;
+    FakeGptSovitsServer server(o);
+    TtsGptSovits tts(Config({&server}));
+    for (const std::string& clip :
+         {test::WriteSpeechWav(dir_ + "/short.wav", 2.0), dir_ + "/missing.wav"}) {
+      auto ref = std::make_shared<VoiceReference>();
+      ref->id = "emotion:" + clip;
+      ref->wav_path = clip;
+      ref->transcript = "a clip";
+      Streamed got;
+      const std::size_t before = server.requests().size();
+      tts.Synthesize(TtsRequest{kText, "", "", ref}, {}, got.Callback());
+      EXPECT_LT(test::MaxDifference(got.samples, test::ExpectedSpeech(kText, 32000)), 1e-6f);
+      const auto r = server.requests();
+      ASSERT_EQ(r.size() - before, 3u);
+      EXPECT_EQ(r[before].params["ref_audio_path"], clip);      // streamed: 200, empty
+      EXPECT_EQ(r[before + 1].params["ref_audio_path"], clip);  // whole: the 400
+      EXPECT_EQ(r[before + 1].status, 400);
+      EXPECT_EQ(r[before + 2].params["ref_audio_path"], ref_);  // the default voice
+      EXPECT_EQ(r[before + 2].params["prompt_text"], "this is my voice");
+      EXPECT_FALSE(tts.pool().cooling_down(0));
+    }
+  }
+}
+
+// api_v2 without streaming: a failure inside the model is a 200 with exactly
+// 1 s of zeros at 16 kHz. A failed segment, never a second of silence.
+TEST_F(GptSovitsTest, OneSecondOfSixteenKilohertzZerosIsAFailure) {
+  FakeGptSovitsServer broken, good;
+  broken.SetFault(FakeGptSovitsFault::kFailMidStream);
+  TtsConfig c = Config({&broken});
+  c.gpt_sovits.streaming_mode = "false";
+  {
+    TtsGptSovits alone(c);
+    Streamed got;
+    const Error e = test::CaughtError([&] { alone.Synthesize(Req(kText), {}, got.Callback()); });
+    EXPECT_EQ(e.code(), "gpt_sovits_silent_failure");
+    EXPECT_EQ(e.kind(), ErrorKind::kUpstream);
+    EXPECT_TRUE(got.samples.empty());  // not one zero passed on
+    EXPECT_EQ(broken.requests().back().status, 200);
+  }
+  c.remote.endpoints.push_back({good.base_url(), 1});
+  TtsGptSovits tts(c);
+  Streamed got;
+  tts.Synthesize(Req(kText), {}, got.Callback());
+  EXPECT_EQ(got.rate, 32000);
+  EXPECT_LT(test::MaxDifference(got.samples, test::ExpectedSpeech(kText, 32000)), 1e-6f);
+  EXPECT_EQ(good.requests().size(), 1u);
+}
+
+// v3/v4 models refuse a reference without its transcript: the request's
+// fault (mirrorvox transcribes references at start-up to avoid it).
+TEST_F(GptSovitsTest, AVersion3ModelRefusesAnEmptyPromptText) {
+  FakeGptSovitsOptions v3;
+  v3.version = "v3";
+  FakeGptSovitsServer server(v3);
+  TtsConfig c = Config({&server});
+  c.gpt_sovits.prompt_text = "";
+  TtsGptSovits tts(c);
+  Streamed got;
+  const Error e = test::CaughtError([&] { tts.Synthesize(Req(kText), {}, got.Callback()); });
+  EXPECT_EQ(e.code(), "prompt_text_required");
+  EXPECT_FALSE(tts.pool().cooling_down(0));
+  c.gpt_sovits.prompt_text = "this is my voice";
+  TtsGptSovits with_text(c);
+  with_text.Synthesize(Req(kText), {}, got.Callback());
+  EXPECT_EQ(got.rate, 24000);
 }
 
 TEST_F(GptSovitsTest, WeightsAreSetAtStartAndAgainAfterADownEndpointComesBack) {
@@ -292,16 +379,22 @@ TEST_F(GptSovitsTest, WithoutASharedFolderAPathGoesAsItIsAndAClipInMemoryFallsBa
   TtsRequest r = Req(kText);
   r.reference = emotion;
   Streamed got;
-  test::CaughtError([&] { tts.Synthesize(r, {}, got.Callback()); });  // the double has no such file
+  // The double has no such file: refused (asked again whole to read why),
+  // then spoken in the default voice.
+  tts.Synthesize(r, {}, got.Callback());
+  EXPECT_FALSE(got.samples.empty());
   EXPECT_EQ(server.requests().at(0).params["ref_audio_path"], "/on/the/tts/host/happy.wav");
   EXPECT_EQ(server.requests().at(0).params["prompt_lang"], "zh");
+  EXPECT_EQ(server.requests().at(1).params["ref_audio_path"], "/on/the/tts/host/happy.wav");
+  EXPECT_EQ(server.requests().at(1).status, 400);
+  EXPECT_EQ(server.requests().at(2).params["ref_audio_path"], ref_);
 
   auto caller = std::make_shared<VoiceReference>();
   caller->id = "caller:1";
   caller->audio = std::make_shared<AudioBuffer>(mvtest::FakeSpeech("hello there", 16000));
   r.reference = caller;
   tts.Synthesize(r, {}, got.Callback());
-  EXPECT_EQ(server.requests().at(1).params["ref_audio_path"], ref_);  // the default voice
+  EXPECT_EQ(server.requests().at(3).params["ref_audio_path"], ref_);  // the default voice
 }
 
 TEST_F(GptSovitsTest, OneRequestAtATimePerEndpoint) {
@@ -346,9 +439,26 @@ TEST(GptSovitsErrors, MapsApiV2Answers) {
   EXPECT_EQ(map(400, R"({"message":"text is required"})").kind(), ErrorKind::kInvalidInput);
   EXPECT_EQ(map(400, R"({"message":"tts failed","Exception":"CUDA out of memory"})").kind(),
             ErrorKind::kUpstream);
+  // The bad-reference message in every locale api_v2 renders it in.
+  for (const char* exception :
+       {"参考音频在3~10秒范围外，请更换！", "參考音頻在3~10秒範圍外，請更換！",
+        "参照音声が3～10秒の範囲外です。別の音声に変更してください！",
+        "Reference audio is outside the 3-10 second range, please choose another one!",
+        "El audio de referencia está fuera del rango de 3 a 10 segundos, ¡por favor cámbielo!",
+        "Veuillez remplacer l'audio de référence si sa durée est en dehors de la plage de 3 à 10 "
+        "secondes!",
+        "O áudio de referência está fora do intervalo de 3 a 10 segundos. Por favor, substitua!",
+        "[Errno 2] No such file or directory: 'ref/missing.wav'"}) {
+    const Error e =
+        map(400, nlohmann::json{{"message", "tts failed"}, {"Exception", exception}}.dump());
+    EXPECT_EQ(e.code(), "bad_reference") << exception;
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput) << exception;
+  }
   EXPECT_EQ(
-      map(400, R"({"message":"tts failed","Exception":"参考音频在3~10秒范围外，请更换！"})").code(),
-      "bad_reference");
+      map(400,
+          R"({"message":"tts failed","Exception":"prompt_text cannot be empty when using SoVITS_V3"})")
+          .code(),
+      "prompt_text_required");
   const Error typed =
       map(422, R"({"detail":[{"loc":["body","top_k"],"msg":"Input should be a valid integer"}]})");
   EXPECT_EQ(typed.kind(), ErrorKind::kInvalidInput);

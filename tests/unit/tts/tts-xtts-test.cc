@@ -56,6 +56,73 @@ TEST(XttsApiTest, StreamsTheAnswerOfTtsStream) {
   EXPECT_EQ(r.params["language"], "en");
 }
 
+// Started with -ms api / apiManual: /tts_stream is refused; that endpoint
+// answers whole files from then on.
+TEST(XttsApiTest, AServerWithoutLocalModelsIsAskedForWholeFiles) {
+  FakeXttsOptions o;
+  o.model_source = "apiManual";
+  FakeXttsServer server(o);
+  TtsXttsApi tts(XttsConfig({&server}, "api", "female"));
+  for (int turn = 0; turn < 2; ++turn) {
+    Streamed got;
+    tts.Synthesize(Req(kText, "en"), {}, got.Callback());
+    EXPECT_LT(test::MaxDifference(got.samples, test::ExpectedSpeech(kText, 24000)), 1e-6f);
+  }
+  const auto r = server.requests();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].path, "/tts_stream");
+  EXPECT_EQ(r[0].status, 400);
+  EXPECT_EQ(r[1].path, "/tts_to_audio/");
+  EXPECT_EQ(r[2].path, "/tts_to_audio/");  // remembered
+  EXPECT_FALSE(tts.pool().cooling_down(0));
+}
+
+// /tts_stream answers 200 before it looks the speaker up, then drops: the
+// whole-file route names the fault, the request's, and the segment speaks
+// as the configured speaker.
+TEST(XttsApiTest, AnUnknownSpeakerIsTheRequestsFaultAndFallsBackToTheDefault) {
+  FakeXttsServer server;
+  TtsXttsApi tts(XttsConfig({&server}, "api", "female"));
+  auto ref = std::make_shared<VoiceReference>();
+  ref->id = "emotion:ghost";
+  ref->wav_path = "/nowhere/ghost.wav";
+  Streamed got;
+  tts.Synthesize(TtsRequest{kText, "en", "", ref}, {}, got.Callback());
+  EXPECT_LT(test::MaxDifference(got.samples, test::ExpectedSpeech(kText, 24000)), 1e-6f);
+  const auto r = server.requests();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].params["speaker_wav"], "/nowhere/ghost.wav");
+  EXPECT_EQ(r[0].status, 200);  // and dropped
+  EXPECT_EQ(r[1].path, "/tts_to_audio/");
+  EXPECT_EQ(r[1].status, 500);
+  EXPECT_EQ(r[2].params["speaker_wav"], "female");
+  EXPECT_FALSE(tts.pool().cooling_down(0));
+  EXPECT_EQ(tts.pool().failovers(), 0);
+  // The configured speaker itself unknown: the request's fault, no cool-down.
+  TtsXttsApi wrong(XttsConfig({&server}, "api", "nobody"));
+  const Error e =
+      test::CaughtError([&] { wrong.Synthesize(Req(kText, "en"), {}, got.Callback()); });
+  EXPECT_EQ(e.code(), "unknown_speaker");
+  EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
+  EXPECT_FALSE(wrong.pool().cooling_down(0));
+}
+
+// Started with --streaming-mode, the server plays the speech itself and
+// answers a stock second of silence: a clear configuration error.
+TEST(XttsApiTest, AServerThatPlaysTheSpeechItselfIsAConfigurationError) {
+  FakeXttsOptions o;
+  o.streaming_mode = true;
+  FakeXttsServer server(o);
+  TtsConfig c = XttsConfig({&server}, "api", "female");
+  c.xtts.stream = false;
+  TtsXttsApi tts(c);
+  Streamed got;
+  const Error e = test::CaughtError([&] { tts.Synthesize(Req(kText, "en"), {}, got.Callback()); });
+  EXPECT_EQ(e.code(), "xtts_streaming_mode");
+  EXPECT_THAT(e.what(), HasSubstr("--streaming-mode"));
+  EXPECT_TRUE(got.samples.empty());
+}
+
 TEST(XttsApiTest, WholeFilesComeFromTtsToAudioWithItsTrailingSlash) {
   FakeXttsServer server;
   TtsConfig c = XttsConfig({&server}, "api", "male");
