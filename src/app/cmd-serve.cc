@@ -11,6 +11,7 @@
 #include "server/routes/route-util.h"
 #include "server/routes/voice-support.h"
 #include "server/tls-credentials.h"
+#include "tools/tool-loop-llm.h"
 #include "voice/reference-voice-tts.h"
 
 namespace mv {
@@ -43,7 +44,14 @@ int RunServe(const ServeOptions& options) {
       tts->Calibrate(ctx.config.tts.language);
       ctx.tts = std::move(tts);
     }
-    ctx.llm = Llm::Create("openai", ctx.config.llm);
+    // Every reply goes through the tool loop: MCP tools when configured, and
+    // the functions a realtime client declares.
+    if (ctx.config.tools.enabled()) {
+      ctx.tools = std::make_shared<ToolRegistry>(ctx.config.tools);
+      ctx.tools->Start();
+    }
+    ctx.llm = std::make_unique<ToolLoopLlm>(Llm::Create("openai", ctx.config.llm), ctx.tools,
+                                            ctx.config.tools);
     SetUpVoiceIdentity(ctx);
     ctx.compute = std::make_unique<ThreadPool>(ctx.config.server.compute_threads);
     if (ctx.config.tts.IsRemote()) {
@@ -93,6 +101,7 @@ int RunServe(const ServeOptions& options) {
     // Work still in flight completes responders that post to the server's
     // io_context: finish it while the server object still exists.
     ctx.llm.reset();
+    ctx.tools.reset();  // stdio MCP servers exit
     ctx.compute.reset();
     ctx.asr_pool.reset();
     ctx.tts_pool.reset();  // after compute: its jobs may still start turns

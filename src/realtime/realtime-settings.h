@@ -6,7 +6,9 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "llm/llm.h"
 #include "realtime/realtime-config.h"
 
 namespace mv {
@@ -24,6 +26,9 @@ struct RealtimeSettings {
   bool interrupt_response = true;
   std::optional<double> temperature;
   std::optional<int> max_output_tokens;
+  // Functions the client declared (session.tools); it runs them itself.
+  std::vector<ToolSpec> tools;
+  std::string tool_choice = "auto";  // "auto", "none", "required" or a function name
 
   static RealtimeSettings FromConfig(const RealtimeConfig& config,
                                      const std::string& system_prompt);
@@ -33,6 +38,13 @@ struct RealtimeSettings {
 // Throws mv::Error kInvalidInput (code "unsupported_audio_format" or
 // "invalid_value"); nothing is applied then. The voice is not checked here.
 RealtimeSettings ApplySessionUpdate(const RealtimeSettings& current, const nlohmann::json& session);
+
+// session.tools ([{type: "function", name, description, parameters}]) and
+// session.tool_choice ("auto" | "none" | "required" | {type: "function",
+// name}) into `s`; throws mv::Error kInvalidInput "invalid_value".
+void ApplyRealtimeTools(RealtimeSettings& s, const nlohmann::json& session);
+// The same two fields as the server echoes them.
+void PutRealtimeTools(const RealtimeSettings& s, nlohmann::json& session);
 
 // The session object the server sends, in the protocol's shape.
 nlohmann::json SessionJson(const RealtimeSettings& settings, const std::string& id,

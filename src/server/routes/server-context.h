@@ -8,6 +8,7 @@
 #include "common/thread-pool.h"
 #include "config/config.h"
 #include "llm/llm.h"
+#include "tools/tool-registry.h"
 #include "tts/tts.h"
 #include "voice/speaker-encoder.h"
 #include "voice/speaker-gate.h"
@@ -19,6 +20,9 @@ struct ServerContext {
   Config config;
   std::unique_ptr<Asr> asr;
   std::unique_ptr<Tts> tts;
+  // The server-side tools (MCP servers); null when none are configured. The
+  // llm (a ToolLoopLlm) holds it too.
+  std::shared_ptr<ToolRegistry> tools;
   std::unique_ptr<Llm> llm;
   // Voice identity: the encoder and the enrolled speakers exist when
   // voiceprint.enabled or voiceprint.identify is on; the library always.

@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "fakes/fake-llm-server.h"
 
@@ -19,7 +21,10 @@ void Usage() {
                "  --tokens-per-s X     token rate, 0 = as fast as possible (default 0)\n"
                "  --reply TEXT         the answer to every request\n"
                "  --echo               answer \"You said: <last user message>\"\n"
-               "  --reasoning-tokens N thinking deltas before the answer\n");
+               "  --reasoning-tokens N thinking deltas before the answer\n"
+               "  --tool-sum A,B,...   call the first offered tool named A, B... (any server\n"
+               "                       prefix) with the two numbers of the question, then\n"
+               "                       answer \"Here you go. <tool result>\"\n");
 }
 
 }  // namespace
@@ -27,6 +32,7 @@ void Usage() {
 int main(int argc, char** argv) {
   mvtest::FakeLlmOptions options;
   bool echo = false;
+  std::vector<std::string> sum_tools;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -48,6 +54,13 @@ int main(int argc, char** argv) {
       echo = true;
     } else if (arg == "--reasoning-tokens") {
       options.reasoning_tokens = std::atoi(value().c_str());
+    } else if (arg == "--tool-sum") {
+      std::string list = value();
+      for (std::size_t at = 0; at <= list.size();) {
+        std::size_t comma = std::min(list.find(',', at), list.size());
+        if (comma > at) sum_tools.push_back(list.substr(at, comma - at));
+        at = comma + 1;
+      }
     } else if (arg == "--help" || arg == "-h") {
       Usage();
       return 0;
@@ -65,6 +78,8 @@ int main(int argc, char** argv) {
   try {
     mvtest::FakeLlmServer server(options);
     if (echo) server.SetReplyFunction(mvtest::FakeLlmServer::EchoLastUser());
+    if (!sum_tools.empty())
+      server.SetToolReplyFunction(mvtest::FakeLlmServer::SumWithTool(sum_tools));
     std::printf("listening on http://127.0.0.1:%d\n", server.port());
     std::fflush(stdout);
     int sig = 0;
