@@ -31,8 +31,9 @@ class McpHttpTransport final : public McpTransport {
   void Listen(const std::string& protocol_version) override;
   void Close() override;
 
+  struct Shared;  // what requests in flight share with the transport (the .cc's)
+
  private:
-  struct Shared;
   std::shared_ptr<Shared> shared_;
 };
 

@@ -13,7 +13,7 @@
 
 #include "fakes/fake-llm-server.h"
 #include "llm/openai-llm.h"
-#include "tools/mcp-test-util.h"
+#include "unit/tools/mcp-test-util.h"
 
 namespace mv {
 namespace {

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "tools/mcp-test-util.h"
+#include "unit/tools/mcp-test-util.h"
 
 namespace mv {
 namespace {
