@@ -21,7 +21,7 @@ class ChatStreamDecoder {
   struct Sinks {
     std::function<void(std::string_view text)> on_content;
     std::function<void()> on_reasoning;  // one call per thinking delta
-    std::function<void()> on_tool_call;  // one call per delta.tool_calls fragment
+    std::function<void()> on_tool_call = nullptr;  // one call per delta.tool_calls fragment
   };
 
   explicit ChatStreamDecoder(Sinks sinks) : sinks_(std::move(sinks)) {}
