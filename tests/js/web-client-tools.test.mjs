@@ -96,8 +96,11 @@ test('a spoken question answered with the MCP get-sum result', async () => {
     await page.screenshot({ path: join(OUT, 'web-client-tools.png') });
     assert.deepEqual(log.filter((l) => l.startsWith('pageerror')), []);
   } catch (err) {
-    err.message += `\npage log:\n${log.join('\n')}\nserver log:\n${server.log().slice(-3000)}`;
-    throw err;
+    const said = await page.locator('li.msg .text').allTextContents().catch(() => []);
+    throw new Error(
+      `${err.message}\nconversation: ${JSON.stringify(said)}\npage log:\n${log.join('\n')}` +
+        `\nserver log:\n${server.log().slice(-3000)}`,
+    );
   } finally {
     await page.close();
   }

@@ -219,7 +219,7 @@ TEST(ToolLoopLlmTest, CallsToTheCallersOwnToolsAreReturnedNotRun) {
   EXPECT_TRUE(run.result.tool_runs.empty());
   EXPECT_EQ(rig.fake.chat_requests(), 1);
   // Both kinds were offered.
-  const json& tools = rig.fake.requests()[0].body["tools"];
+  const json tools = rig.fake.requests()[0].body["tools"];
   int both = 0;
   for (const auto& t : tools)
     both += t["function"]["name"] == "add_numbers" || t["function"]["name"] == "everything_get-sum";
