@@ -107,7 +107,7 @@ TEST_F(ToolsApiTest, ApiChatAnswersWithTheToolsResult) {
 
 TEST_F(ToolsApiTest, ProcessAudioUsesTheToolsToo) {
   auto say = mvtest::RunCommand(
-      {MV_BINARY, "say", "what is two plus three", "--voice", "rms", "-o", *dir_ + "/q.wav"});
+      {MV_BINARY, "say", "please add six and seven", "--voice", "rms", "-o", *dir_ + "/q.wav"});
   ASSERT_EQ(say.exit_code, 0) << say.err;
   auto r = mvtest::HttpPostMultipart(
       Port(), "/process_audio",
@@ -119,7 +119,7 @@ TEST_F(ToolsApiTest, ProcessAudioUsesTheToolsToo) {
   auto requests = llm_->requests();
   const json& m = requests.back().body["messages"];
   ASSERT_EQ(m.back()["role"], "tool") << requests.back().body.dump();
-  EXPECT_EQ(m.back()["content"], "The sum of 2 and 3 is 5.");
+  EXPECT_EQ(m.back()["content"], "The sum of 6 and 7 is 13.");
   // The answer as text too (the reply header carries only what was spoken).
   auto text = mvtest::HttpGet(Port(), "/metrics").body;
   EXPECT_GE(MetricValue(text, R"(mirrorvox_tool_calls_total{outcome="ok",tool="everything_get-sum"})"),

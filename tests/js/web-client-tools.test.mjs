@@ -1,6 +1,6 @@
 // The browser client at `/` (Debian's chromium through playwright-core), a
-// spoken hands-free turn whose answer needs a tool: the question "what is
-// two plus three" from the fake microphone, the LLM double calls get-sum of
+// spoken hands-free turn whose answer needs a tool: the question "please add
+// six and seven" from the fake microphone, the LLM double calls get-sum of
 // the real MCP reference server (@modelcontextprotocol/server-everything,
 // stdio) and answers with the result it got back. The page shows the right
 // number, plays the reply, and its latency table has the time in tools.
@@ -30,7 +30,7 @@ before(async () => {
   dir = tempDir('mvjs-webtools-');
   const question = micWav(join(dir, 'mic.wav'), [
     1,
-    sayWav('what is two plus three', join(dir, 'q.wav')),
+    sayWav('please add six and seven', join(dir, 'q.wav')),
     2.5,
   ]);
   llm = await startFakeLlm(['--tool-sum', 'get-sum']);
@@ -79,8 +79,8 @@ test('a spoken question answered with the MCP get-sum result', async () => {
     await page.locator('#connection[data-state="open"]').waitFor(WAIT);
     await page.click('#talk');
     await page.locator('#talk[aria-pressed="true"]').waitFor(WAIT);
-    await page.locator('li.msg.user .text', { hasText: /two|three/i }).first().waitFor(WAIT);
-    const answer = page.locator('li.msg.assistant .text', { hasText: 'The sum of 2 and 3 is 5.' });
+    await page.locator('li.msg.user .text', { hasText: /six|seven/i }).first().waitFor(WAIT);
+    const answer = page.locator('li.msg.assistant .text', { hasText: 'The sum of 6 and 7 is 13.' });
     await answer.waitFor(WAIT);
     const text = await answer.textContent();
     assert.doesNotMatch(text, /get-sum|\{/, 'no tool name or arguments in the reply');
