@@ -1,28 +1,30 @@
 // tools.*: the MCP servers ({name, url | command + args, headers, env}) and
 // the tool loop's bounds.
-#include "config/config-field-makers.h"
-#include "config/config-suggest.h"
-
 #include <algorithm>
 #include <map>
+
+#include "config/config-field-makers.h"
+#include "config/config-suggest.h"
 
 namespace mv::config_fields {
 namespace {
 
 std::map<std::string, std::string> ReadStringMap(const YAML::Node& node) {
-  if (!node.IsMap()) throw ConfigValueError("expected a map of NAME: value, got " + DescribeNode(node));
+  if (!node.IsMap())
+    throw ConfigValueError("expected a map of NAME: value, got " + DescribeNode(node));
   std::map<std::string, std::string> out;
-  for (const auto& kv : node) out[kv.first.Scalar()] = kv.second.IsNull() ? "" : ReadString(kv.second);
+  for (const auto& kv : node)
+    out[kv.first.Scalar()] = kv.second.IsNull() ? "" : ReadString(kv.second);
   return out;
 }
 
 McpServerConfig ReadMcpServer(const YAML::Node& node, const std::string& subkey) {
-  static const std::vector<std::string> kKeys = {"name", "url", "headers", "command", "args",
-                                                 "env"};
+  static const std::vector<std::string> kKeys = {"name",    "url",  "headers",
+                                                 "command", "args", "env"};
   if (!node.IsMap()) {
     throw ConfigValueError(ConfigValueError::Kind::kBadValue,
-                           "expected {name, url | command, ...}, got " + DescribeNode(node),
-                           subkey, node.Mark());
+                           "expected {name, url | command, ...}, got " + DescribeNode(node), subkey,
+                           node.Mark());
   }
   McpServerConfig s;
   for (const auto& kv : node) {

@@ -37,8 +37,9 @@ void RealtimeSession::SendFunctionCallsLocked(Response& r, const std::vector<Too
   int index = 1;  // 0 is the answer's message item
   for (const ToolCall& c : calls) {
     const std::string item_id = NewId("item");
-    json item = {{"id", item_id},          {"object", "realtime.item"}, {"type", "function_call"},
-                 {"status", "in_progress"}, {"name", c.name},           {"call_id", c.id},
+    json item = {{"id", item_id},           {"object", "realtime.item"},
+                 {"type", "function_call"}, {"status", "in_progress"},
+                 {"name", c.name},          {"call_id", c.id},
                  {"arguments", ""}};
     SendLocked({{"type", "response.output_item.added"},
                 {"response_id", r.id},
@@ -125,8 +126,11 @@ void RealtimeSession::OnFunctionItemCreate(const json& item) {
   const std::string call_id = str("call_id", true);
   if (call_id.empty() || call_id.size() > 128)
     throw Error(ErrorKind::kInvalidInput, "invalid_value", "item.call_id must be 1 to 128 bytes");
-  json stored = {{"id", h.id},       {"object", "realtime.item"}, {"type", type},
-                 {"status", "completed"}, {"call_id", call_id}};
+  json stored = {{"id", h.id},
+                 {"object", "realtime.item"},
+                 {"type", type},
+                 {"status", "completed"},
+                 {"call_id", call_id}};
   if (type == "function_call_output") {
     h.role = "tool";
     h.call_id = call_id;

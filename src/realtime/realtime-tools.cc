@@ -1,8 +1,7 @@
 // Realtime function calling, session side: the functions a client declares
 // in session.update, and tool_choice (docs/realtime.md, docs/tools.md).
-#include <nlohmann/json.hpp>
-
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "realtime/realtime-settings.h"

@@ -48,8 +48,7 @@ std::shared_ptr<McpClient> McpClient::Create(McpServerConfig config, TimerQueue&
       new McpClient(std::move(config), timers, http, max_message_bytes));
 }
 
-McpClient::McpClient(McpServerConfig config, TimerQueue& timers, HttpClient& http,
-                     std::size_t max)
+McpClient::McpClient(McpServerConfig config, TimerQueue& timers, HttpClient& http, std::size_t max)
     : config_(std::move(config)), timers_(timers), http_(http), max_message_bytes_(max) {}
 
 McpClient::~McpClient() { Disconnect(); }
@@ -161,8 +160,8 @@ void McpClient::FailAll(const std::string& why) {
                               "MCP server '" + config_.name + "': " + why));
 }
 
-void McpClient::Request(const std::string& method, json params, int timeout_ms,
-                        CancelToken cancel, Reply reply) {
+void McpClient::Request(const std::string& method, json params, int timeout_ms, CancelToken cancel,
+                        Reply reply) {
   if (cancel.IsCancelled()) {
     reply(std::nullopt, Error(ErrorKind::kCancelled, "cancelled", "cancelled"));
     return;
@@ -327,7 +326,8 @@ void McpClient::ListPage(std::string cursor, std::shared_ptr<std::vector<McpTool
 }
 
 void McpClient::CallTool(const std::string& name, const std::string& arguments_json,
-                         CancelToken cancel, int timeout_ms, std::function<void(McpCallResult)> done) {
+                         CancelToken cancel, int timeout_ms,
+                         std::function<void(McpCallResult)> done) {
   json args = json::parse(arguments_json, nullptr, false);
   if (!args.is_object()) {
     done({"error", "arguments are not a JSON object"});
@@ -336,8 +336,8 @@ void McpClient::CallTool(const std::string& name, const std::string& arguments_j
   Request("tools/call", {{"name", name}, {"arguments", std::move(args)}}, timeout_ms,
           std::move(cancel), [done](std::optional<json> result, std::optional<Error> error) {
             if (error) {
-              const char* outcome = error->kind() == ErrorKind::kTimeout     ? "timeout"
-                                    : error->kind() == ErrorKind::kCancelled ? "cancelled"
+              const char* outcome = error->kind() == ErrorKind::kTimeout       ? "timeout"
+                                    : error->kind() == ErrorKind::kCancelled   ? "cancelled"
                                     : error->kind() == ErrorKind::kUnavailable ? "unavailable"
                                                                                : "error";
               done({outcome, error->what()});

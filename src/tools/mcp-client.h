@@ -71,8 +71,8 @@ class McpClient : public std::enable_shared_from_this<McpClient> {
   McpClient(McpServerConfig config, TimerQueue& timers, HttpClient& http, std::size_t max);
   using Reply = std::function<void(std::optional<nlohmann::json> result, std::optional<Error>)>;
   // Sends a request; `reply` runs exactly once (answer, error, timeout, cancel).
-  void Request(const std::string& method, nlohmann::json params, int timeout_ms,
-               CancelToken cancel, Reply reply);
+  void Request(const std::string& method, nlohmann::json params, int timeout_ms, CancelToken cancel,
+               Reply reply);
   void Notify(const std::string& method, nlohmann::json params);
   void Abandon(long long id, Error why, const char* reason);
   void OnMessage(uint64_t generation, nlohmann::json message);

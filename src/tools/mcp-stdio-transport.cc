@@ -88,9 +88,9 @@ void McpStdioTransport::Start(Handlers handlers) {
   if (rc != 0) {
     ::close(in[1]), ::close(out[0]), ::close(err[0]);
     pid_ = -1;
-    throw Error(ErrorKind::kUnavailable, "mcp_spawn_failed",
-                "MCP server '" + name_ + "': cannot start '" + command_ + "': " +
-                    std::strerror(rc));
+    throw Error(
+        ErrorKind::kUnavailable, "mcp_spawn_failed",
+        "MCP server '" + name_ + "': cannot start '" + command_ + "': " + std::strerror(rc));
   }
   in_fd_ = in[1];
   out_fd_ = out[0];

@@ -41,7 +41,7 @@ class McpStdioTransport final : public McpTransport {
   pid_t pid_ = -1;
   int in_fd_ = -1, out_fd_ = -1, err_fd_ = -1;
 
-  std::mutex write_mutex_;  // guards in_fd_ writes: one message at a time
+  std::mutex write_mutex_;    // guards in_fd_ writes: one message at a time
   std::mutex handler_mutex_;  // guards handlers_ and closed_; held while a handler runs
   Handlers handlers_;
   bool closed_ = false;

@@ -62,8 +62,7 @@ class ToolLoopLlm::Loop : public std::enable_shared_from_this<Loop> {
     ++round_;
     auto self = shared_from_this();
     owner_.inner_->StreamChat(
-        messages_, std::move(opts), cancel_,
-        [self](std::string_view text) { self->OnText(text); },
+        messages_, std::move(opts), cancel_, [self](std::string_view text) { self->OnText(text); },
         [self](LlmResult r) { self->OnRoundDone(std::move(r)); });
   }
 
@@ -72,8 +71,8 @@ class ToolLoopLlm::Loop : public std::enable_shared_from_this<Loop> {
     if (result_.text.empty()) result_.first_token_ms = MsSince(start_);
     // A new round (or the filler) starts a new sentence: "up." + "Here" reads "up. Here".
     std::string spaced;
-    if (space_next_ && !result_.text.empty() && !std::isspace(static_cast<unsigned char>(
-                                                     result_.text.back())) &&
+    if (space_next_ && !result_.text.empty() &&
+        !std::isspace(static_cast<unsigned char>(result_.text.back())) &&
         !std::isspace(static_cast<unsigned char>(text.front()))) {
       spaced = " ";
       spaced += text;
@@ -96,8 +95,7 @@ class ToolLoopLlm::Loop : public std::enable_shared_from_this<Loop> {
     // The last round was told not to call; a model that still does is ignored.
     if (r.tool_calls.empty() || round_ >= owner_.config_.max_rounds) {
       if (!r.tool_calls.empty()) {
-        spdlog::warn("LLM still calls tools after {} rounds: answering with what it said",
-                     round_);
+        spdlog::warn("LLM still calls tools after {} rounds: answering with what it said", round_);
         result_.finish_reason = "stop";
       }
       return Finish(std::nullopt);
@@ -222,7 +220,7 @@ class ToolLoopLlm::Loop : public std::enable_shared_from_this<Loop> {
   LlmDoneFn on_done_;
   Clock::time_point start_;
   std::set<std::string> client_tools_;
-  int round_ = 0;  // requests sent
+  int round_ = 0;            // requests sent
   bool space_next_ = false;  // the next text starts after a tool round
   std::vector<ToolCall> client_calls_;
   LlmResult result_;

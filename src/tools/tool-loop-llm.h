@@ -14,9 +14,9 @@
 #pragma once
 
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <map>
 #include <set>
 
 #include "llm/llm.h"
@@ -42,8 +42,8 @@ class ToolLoopLlm final : public Llm {
  private:
   class Loop;
   struct Shared {
-    std::mutex mutex;              // guards loops
-    std::condition_variable idle;  // signalled when loops shrinks
+    std::mutex mutex;                          // guards loops
+    std::condition_variable idle;              // signalled when loops shrinks
     std::map<const void*, CancelToken> loops;  // in flight: their stop tokens
   };
   std::unique_ptr<Llm> inner_;  // first: destroyed last

@@ -77,8 +77,8 @@ void ToolRegistry::Start() {
     const std::string name = clients_[i]->name();
     ConnectOne(i, [this, i, name, left, m_ptr, cv_ptr](std::optional<Error> e) {
       if (e) {
-        spdlog::warn("MCP server '{}' is not available: {} (retrying every {} ms)", name,
-                     e->what(), config_.retry_ms);
+        spdlog::warn("MCP server '{}' is not available: {} (retrying every {} ms)", name, e->what(),
+                     config_.retry_ms);
         ScheduleRetry(i);
       } else {
         spdlog::info("MCP server '{}': {} tools", name, clients_[i]->tools().size());

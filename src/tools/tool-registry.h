@@ -76,9 +76,9 @@ class ToolRegistry {
   std::unique_ptr<TimerQueue> timers_;
   std::unique_ptr<HttpClient> http_;
   std::vector<std::shared_ptr<McpClient>> clients_;  // one per config.mcp_servers, same order
-  std::shared_ptr<std::atomic<bool>> alive_;                     // retries check it (the registry is gone)
+  std::shared_ptr<std::atomic<bool>> alive_;         // retries check it (the registry is gone)
 
-  mutable std::mutex mutex_;  // guards entries_ and retrying_
+  mutable std::mutex mutex_;              // guards entries_ and retrying_
   std::map<std::string, Entry> entries_;  // exposed name -> tool
   std::vector<bool> retrying_;
 };

@@ -53,8 +53,8 @@ std::string ToolsConfig::ToString() const {
   }
   os << "], max_rounds=" << max_rounds << ", call_timeout_ms=" << call_timeout_ms
      << ", filler_after_ms=" << filler_after_ms << ", filler=\"" << filler
-     << "\", max_argument_bytes=" << max_argument_bytes
-     << ", max_result_bytes=" << max_result_bytes << ")";
+     << "\", max_argument_bytes=" << max_argument_bytes << ", max_result_bytes=" << max_result_bytes
+     << ")";
   return os.str();
 }
 

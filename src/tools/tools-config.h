@@ -26,7 +26,7 @@ struct ToolsConfig {
   int max_rounds = 4;           // LLM requests that may call tools, per reply
   int call_timeout_ms = 15000;  // one tool call
   int connect_timeout_ms = 10000;
-  int retry_ms = 10000;         // a server that is down is tried again this often
+  int retry_ms = 10000;  // a server that is down is tried again this often
   // While a tool runs longer than this, `filler` is spoken (once per reply).
   int filler_after_ms = 1500;
   std::string filler = "One moment.";

@@ -49,7 +49,8 @@ class ToolsApiTest : public ::testing::Test {
                           "tools:\n  filler_after_ms: 300\n  filler: One moment please.\n"
                           "  connect_timeout_ms: 60000\n"
                           "  mcp_servers:\n    - name: everything\n      command: node\n"
-                          "      args: [" + kEverything + ", stdio]\n");
+                          "      args: [" +
+                          kEverything + ", stdio]\n");
     server_ = new mvtest::ServerProcess({"-c", *dir_ + "/c.yaml"});
     ASSERT_TRUE(server_->ok()) << server_->Log();
   }
@@ -97,9 +98,9 @@ TEST_F(ToolsApiTest, ApiChatAnswersWithTheToolsResult) {
   EXPECT_EQ(m.back()["content"], "The sum of 17 and 25 is 42.");
 
   auto metrics = mvtest::HttpGet(Port(), "/metrics").body;
-  EXPECT_GE(MetricValue(metrics,
-                        R"(mirrorvox_tool_calls_total{outcome="ok",tool="everything_get-sum"})"),
-            1)
+  EXPECT_GE(
+      MetricValue(metrics, R"(mirrorvox_tool_calls_total{outcome="ok",tool="everything_get-sum"})"),
+      1)
       << metrics;
   EXPECT_NE(metrics.find(R"(mirrorvox_tool_seconds_count{tool="everything_get-sum"})"),
             std::string::npos);
@@ -122,8 +123,9 @@ TEST_F(ToolsApiTest, ProcessAudioUsesTheToolsToo) {
   EXPECT_EQ(m.back()["content"], "The sum of 6 and 7 is 13.");
   // The answer as text too (the reply header carries only what was spoken).
   auto text = mvtest::HttpGet(Port(), "/metrics").body;
-  EXPECT_GE(MetricValue(text, R"(mirrorvox_tool_calls_total{outcome="ok",tool="everything_get-sum"})"),
-            1);
+  EXPECT_GE(
+      MetricValue(text, R"(mirrorvox_tool_calls_total{outcome="ok",tool="everything_get-sum"})"),
+      1);
 }
 
 TEST_F(ToolsApiTest, HangingUpDuringASlowToolCancelsItAfterTheFiller) {

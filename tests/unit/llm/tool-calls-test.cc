@@ -118,7 +118,8 @@ TEST(ToolCallsTest, SendsCallsAndResultsBackInTheOpenAiShape) {
   EXPECT_EQ(m.back()["role"], "tool");
   EXPECT_EQ(m.back()["tool_call_id"], "call_1");
   EXPECT_EQ(m.back()["content"], "sunny, 25 C");
-  EXPECT_EQ(body["tool_choice"], json({{"type", "function"}, {"function", {{"name", "get_weather"}}}}));
+  EXPECT_EQ(body["tool_choice"],
+            json({{"type", "function"}, {"function", {{"name", "get_weather"}}}}));
 }
 
 TEST(ToolCallsTest, NoToolsSendsNoToolsField) {

@@ -29,8 +29,8 @@ inline bool HaveEverything() {
   return ::stat(EverythingScript().c_str(), &st) == 0;
 }
 
-#define MV_REQUIRE_EVERYTHING()                                                          \
-  ASSERT_TRUE(mvtest::HaveEverything())                                                  \
+#define MV_REQUIRE_EVERYTHING()                                                      \
+  ASSERT_TRUE(mvtest::HaveEverything())                                              \
       << "the MCP reference server is missing: run npm ci --prefix tests/js (needs " \
       << mvtest::EverythingScript() << ")"
 

@@ -8,8 +8,8 @@
 
 #include <atomic>
 #include <future>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "fakes/fake-llm-server.h"
 #include "llm/openai-llm.h"
@@ -50,8 +50,8 @@ struct Rig {
     Run run;
     std::atomic<int> pauses{0};
     o.on_pause = [&] { ++pauses; };
-    run.result = llm->Chat({{"user", question}}, o, cancel,
-                           [&](std::string_view d) { run.deltas += d; });
+    run.result =
+        llm->Chat({{"user", question}}, o, cancel, [&](std::string_view d) { run.deltas += d; });
     run.pauses = pauses;
     return run;
   }
@@ -126,8 +126,8 @@ TEST(ToolLoopLlmTest, AFailingToolIsAnErrorResultNotADeadReply) {
   FakeLlmToolReply bad;
   bad.calls.push_back({"everything_get-sum", {{"a", "not a number"}}, ""});
   rig.fake.PushToolReply(bad);
-  rig.fake.SetToolReplyFunction(FakeLlmServer::SumWithTool({"get-sum"}, FakeToolCallShape::kOpenAi,
-                                                           "Sorry: "));
+  rig.fake.SetToolReplyFunction(
+      FakeLlmServer::SumWithTool({"get-sum"}, FakeToolCallShape::kOpenAi, "Sorry: "));
   Rig::Run run = rig.Ask("hello");
   ASSERT_TRUE(run.result.ok()) << run.result.error->what();
   EXPECT_EQ(run.result.text.rfind("Sorry: error: ", 0), 0u) << run.result.text;

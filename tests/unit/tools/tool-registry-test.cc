@@ -67,8 +67,8 @@ TEST(ToolRegistryTest, StdioServerListsAndCallsItsTools) {
   ToolRegistry r(Stdio());
   r.Start();
   ASSERT_TRUE(r.Status()[0].connected);
-  for (const char* t : {"everything_echo", "everything_get-sum",
-                        "everything_trigger-long-running-operation"})
+  for (const char* t :
+       {"everything_echo", "everything_get-sum", "everything_trigger-long-running-operation"})
     EXPECT_TRUE(HasSpec(r, t)) << t;
   for (const ToolSpec& s : r.Specs()) {
     EXPECT_LE(s.name.size(), 64u);
