@@ -14,6 +14,7 @@
 #include "server/routes/route-util.h"
 #include "server/routes/voice-support.h"
 #include "server/tls-credentials.h"
+#include "tools/tool-loop-llm.h"
 #include "voice/reference-voice-tts.h"
 
 namespace mv {
@@ -41,10 +42,16 @@ Runtime::Runtime(Config config) {
     tts->Calibrate(c.tts.language);
     ctx_.tts = std::move(tts);
   }
-  // Configured endpoints, else one discovered on this machine, else echo.
+  // Configured endpoints, else one discovered on this machine, else echo;
+  // every reply goes through the tool loop: MCP tools when configured, and
+  // the functions a realtime client declares.
   auto llm = std::make_unique<AutoLlm>(c.llm);
   ctx_.llm_status = llm.get();
-  ctx_.llm = std::move(llm);
+  if (c.tools.enabled()) {
+    ctx_.tools = std::make_shared<ToolRegistry>(c.tools);
+    ctx_.tools->Start();
+  }
+  ctx_.llm = std::make_unique<ToolLoopLlm>(std::move(llm), ctx_.tools, c.tools);
   SetUpVoiceIdentity(ctx_);
   ctx_.compute = std::make_unique<ThreadPool>(c.server.compute_threads);
   if (c.tts.IsRemote()) {
@@ -137,6 +144,7 @@ void Runtime::Stop() {
   ctx_.compute.reset();
   ctx_.llm_status = nullptr;
   ctx_.llm.reset();
+  ctx_.tools.reset();  // stdio MCP servers exit
   ctx_.asr_pool.reset();
   ctx_.tts_pool.reset();
   server_.reset();

@@ -97,4 +97,7 @@ ConfigField IntList(std::string path, Acc acc) {
           }};
 }
 
+// tools.* (config-tools-fields.cc).
+void AddToolsFields(std::vector<ConfigField>& fields);
+
 }  // namespace mv::config_fields

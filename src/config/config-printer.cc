@@ -42,6 +42,14 @@ std::string PrintConfig(const Config& config) {
     }
     if (field.path == "tts.openai_speech.key") value = YAML::Node(MaskSecret(config.tts.openai_speech.key));
     if (field.path == "asr.openai.key") value = YAML::Node(MaskSecret(config.asr.openai.key));
+    if (field.path == "tools.mcp_servers") {
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        const McpServerConfig& s = config.tools.mcp_servers[i];
+        if (!s.url.empty()) value[i]["url"] = MaskUrlCredentials(s.url);
+        for (const auto& [k, v] : s.headers) value[i]["headers"][k] = MaskSecret(v);
+        for (const auto& [k, v] : s.env) value[i]["env"][k] = MaskSecret(v);
+      }
+    }
     if (field.path == "asr.endpoints") {
       for (std::size_t i = 0; i < value.size(); ++i)
         value[i]["url"] = MaskUrlCredentials(config.asr.remote.endpoints[i].url);

@@ -506,6 +506,7 @@ std::vector<ConfigField> MakeFields() {
       100000));
   f.push_back(Double(
       "realtime.max_turn_seconds", [](auto& c) -> auto& { return c.realtime.max_turn_seconds; }));
+  AddToolsFields(f);
   return f;
 }
 

@@ -43,6 +43,7 @@ void Config::Validate() const {
     library.Validate();
     ValidatePipeline(pipeline);
     realtime.Validate();
+    tools.Validate();
   } catch (const Error& e) {
     // Section validators name the key; say which subsystem complained.
     const std::string message = e.what();

@@ -11,6 +11,7 @@
 #include "llm/llm-config.h"
 #include "realtime/realtime-config.h"
 #include "server/server-config.h"
+#include "tools/tools-config.h"
 #include "tts/tts-config.h"
 #include "voice/voice-library-config.h"
 #include "voice/voiceprint-config.h"
@@ -43,6 +44,7 @@ struct Config {
   VoiceLibraryConfig library;
   PipelineConfig pipeline;
   RealtimeConfig realtime;
+  ToolsConfig tools;
   std::string source;  // where it came from, for messages
   // Notes from loading (ignored keys of the original format, ...). LoadConfig
   // has already logged them; `config check` prints them again.

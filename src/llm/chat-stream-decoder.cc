@@ -119,6 +119,13 @@ void ChatStreamDecoder::OnChunk(const std::string& text) {
         if (sinks_.on_content) sinks_.on_content(content);
       }
     }
+    if (auto t = delta->find("tool_calls"); t != delta->end() && !t->is_null()) {
+      if (!tool_calls_.Add(*t)) {
+        Fail("bad tool call in stream: " + tool_calls_.error(), false);
+        return;
+      }
+      if (sinks_.on_tool_call) sinks_.on_tool_call();
+    }
   }
   if (auto f = choice.find("finish_reason"); f != choice.end() && f->is_string())
     finish_reason_ = f->get<std::string>();

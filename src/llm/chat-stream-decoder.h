@@ -1,7 +1,7 @@
 // Reads an OpenAI-compatible chat completion stream (PROTOCOLS.md B5):
 // chat.completion.chunk events until "data: [DONE]". Answer text goes to the
 // content sink; thinking (delta.reasoning_content / delta.reasoning) is only
-// counted. Mid-stream errors in all three forms fail the stream, and so does
+// counted; delta.tool_calls are assembled into calls. Mid-stream errors in all three forms fail the stream, and so does
 // a body that ends with neither [DONE] nor a finish_reason (a broken
 // connection); a finish_reason without [DONE] is a complete answer.
 #pragma once
@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "llm/sse-parser.h"
+#include "llm/tool-call-assembler.h"
 
 namespace mv {
 
@@ -20,6 +21,7 @@ class ChatStreamDecoder {
   struct Sinks {
     std::function<void(std::string_view text)> on_content;
     std::function<void()> on_reasoning;  // one call per thinking delta
+    std::function<void()> on_tool_call = nullptr;  // one call per delta.tool_calls fragment
   };
 
   explicit ChatStreamDecoder(Sinks sinks) : sinks_(std::move(sinks)) {}
@@ -38,6 +40,8 @@ class ChatStreamDecoder {
   const std::string& model() const { return model_; }
   int content_chunks() const { return content_chunks_; }
   int reasoning_chunks() const { return reasoning_chunks_; }
+  // delta.tool_calls so far, assembled (quirks: llm/tool-call-assembler.h).
+  const ToolCallAssembler& tool_calls() const { return tool_calls_; }
 
   // The message of an OpenAI-style error body ({"error": {"message", "type",
   // "code"}}, {"error": "..."} or {"message": ...}); the raw text, shortened,
@@ -58,6 +62,7 @@ class ChatStreamDecoder {
   std::string model_;
   int content_chunks_ = 0;
   int reasoning_chunks_ = 0;
+  ToolCallAssembler tool_calls_;
 };
 
 }  // namespace mv

@@ -24,9 +24,28 @@ namespace mv {
 
 class HttpClient;
 
+// One function call the model asked for (docs/tools.md).
+struct ToolCall {
+  std::string id;         // the server's call id ("call_..."); made up when it sent none
+  std::string name;       // function name as offered
+  std::string arguments;  // JSON object text
+};
+
 struct ChatMessage {
-  std::string role;  // "system", "user", "assistant"
+  ChatMessage() = default;
+  ChatMessage(std::string r, std::string c) : role(std::move(r)), content(std::move(c)) {}
+
+  std::string role;  // "system", "user", "assistant", "tool"
   std::string content;
+  std::vector<ToolCall> tool_calls;  // assistant: the calls it made
+  std::string tool_call_id;          // tool: which call this is the result of
+};
+
+// A function offered to the model: {"type": "function", "function": {...}}.
+struct ToolSpec {
+  std::string name;  // [A-Za-z0-9_-], at most 64 characters
+  std::string description;
+  std::string parameters_json = R"({"type":"object","properties":{}})";  // JSON Schema
 };
 
 // Per-call overrides of LlmConfig; unset fields use the config.
@@ -37,6 +56,21 @@ struct ChatOptions {
   // One of the models the server offers (AutoLlm::Status().models); unset or
   // any other name = the default. Engines with one model ignore it.
   std::optional<std::string> model;
+  // Functions the model may call; empty sends no "tools". Offered, not run:
+  // a ToolLoopLlm (tools/) runs those it owns and returns the others.
+  std::vector<ToolSpec> tools;
+  // "" (server default), "auto", "none", "required", or a function name.
+  std::string tool_choice;
+  // The reply pauses here (a tool runs): text so far may be spoken now.
+  // Called between deltas, never beside one.
+  std::function<void()> on_pause;
+};
+
+// A server-side tool call that ran during the reply (ToolLoopLlm).
+struct ToolRun {
+  std::string name;     // as offered to the model
+  std::string outcome;  // "ok", "error", "timeout", "cancelled", "too_large", "unknown"
+  double ms = 0;
 };
 
 struct LlmResult {
@@ -51,6 +85,15 @@ struct LlmResult {
   double first_token_ms = -1;         // call start -> first delivered text; -1 = none
   double total_ms = 0;
   int reasoning_chunks = 0;  // thinking deltas received and never delivered
+  // finish_reason "tool_calls" (or any call streamed): the calls, assembled.
+  // From a ToolLoopLlm: only the calls left to the caller (client-side).
+  std::vector<ToolCall> tool_calls;
+  // ToolLoopLlm: the assistant/tool messages its rounds added (for history),
+  // the calls it ran, and the time spent in them (wall clock, per round).
+  std::vector<ChatMessage> tool_messages;
+  std::vector<ToolRun> tool_runs;
+  double tool_ms = 0;
+  int tool_rounds = 0;
 
   bool ok() const { return !error.has_value(); }
 };

@@ -62,6 +62,8 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     const LlmConfig& c = shared_->config;
     temperature_ = options.temperature ? options.temperature : c.temperature;
     max_tokens_ = options.max_tokens ? options.max_tokens : c.max_tokens;
+    tools_ = std::move(options.tools);
+    tool_choice_ = std::move(options.tool_choice);
     // A caller's own system message is used as sent; ours only fills a gap.
     std::string system = options.system_prompt.value_or(c.system_prompt);
     const bool has_system = std::any_of(messages.begin(), messages.end(),
@@ -111,7 +113,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
   std::string RequestBody(const Attempt& a) const {
     const LlmEndpoint& ep = shared_->config.endpoints[a.index];
     json messages = json::array();
-    for (const auto& m : messages_) messages.push_back({{"role", m.role}, {"content", m.content}});
+    for (const auto& m : messages_) messages.push_back(MessageJson(m));
     if (!a.delivered.empty()) messages.push_back({{"role", "assistant"}, {"content", a.delivered}});
     json body = shared_->config.extra_body;  // verbatim, as the original sent extra_config
     body["messages"] = std::move(messages);
@@ -119,7 +121,41 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     if (temperature_) body["temperature"] = *temperature_;
     if (max_tokens_) body["max_tokens"] = *max_tokens_;
     if (!ep.model.empty()) body["model"] = ep.model;
+    if (!tools_.empty()) {
+      json tools = json::array();
+      for (const ToolSpec& t : tools_) {
+        json parameters = json::parse(t.parameters_json, nullptr, false);
+        if (!parameters.is_object()) parameters = {{"type", "object"}, {"properties", json::object()}};
+        tools.push_back({{"type", "function"},
+                         {"function",
+                          {{"name", t.name},
+                           {"description", t.description},
+                           {"parameters", std::move(parameters)}}}});
+      }
+      body["tools"] = std::move(tools);
+    }
+    if (tool_choice_ == "auto" || tool_choice_ == "none" || tool_choice_ == "required") {
+      body["tool_choice"] = tool_choice_;
+    } else if (!tool_choice_.empty()) {
+      body["tool_choice"] = {{"type", "function"}, {"function", {{"name", tool_choice_}}}};
+    }
     return body.dump();
+  }
+
+  // An assistant message with calls carries them as tool_calls (arguments a
+  // JSON string, as OpenAI defines it); a tool message names its call.
+  static json MessageJson(const ChatMessage& m) {
+    json j = {{"role", m.role}, {"content", m.content}};
+    if (!m.tool_calls.empty()) {
+      json calls = json::array();
+      for (const ToolCall& c : m.tool_calls)
+        calls.push_back({{"id", c.id},
+                         {"type", "function"},
+                         {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+      j["tool_calls"] = std::move(calls);
+    }
+    if (m.role == "tool") j["tool_call_id"] = m.tool_call_id;
+    return j;
   }
 
   void StartAttempt() {
@@ -135,6 +171,10 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
     std::weak_ptr<Attempt> weak_attempt = attempt;
     attempt->decoder = std::make_unique<ChatStreamDecoder>(ChatStreamDecoder::Sinks{
         [this, a = attempt.get()](std::string_view text) { OnContent(*a, text); },
+        [a = attempt.get()] {
+          std::lock_guard lock(a->mutex);
+          a->got_token = true;
+        },
         [a = attempt.get()] {
           std::lock_guard lock(a->mutex);
           a->got_token = true;
@@ -224,6 +264,11 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
       Deliver(a, a.think.Finish());
       a.filter.Finish();
       finish_reason_ = choice.value("finish_reason", std::string("stop"));
+      if (auto t = choice.at("message").find("tool_calls"); t != choice.at("message").end()) {
+        ToolCallAssembler calls;
+        if (!calls.Add(*t)) return Failure{ErrorKind::kUpstream, "bad tool call: " + calls.error()};
+        result_.tool_calls = calls.Calls();
+      }
       return std::nullopt;
     } catch (const json::exception&) {
       return Failure{ErrorKind::kUpstream, "malformed chat.completion body"};
@@ -252,6 +297,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
       if (d.state() == ChatStreamDecoder::State::kDone || !d.finish_reason().empty()) {
         finish_reason_ = d.finish_reason();
         result_.model = d.model();
+        result_.tool_calls = d.tool_calls().Calls();
         return std::nullopt;
       }
       return Failure{error->kind(), error->what()};
@@ -261,6 +307,7 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
       return Failure{ErrorKind::kUpstream, d.error()};
     finish_reason_ = d.finish_reason().empty() ? "stop" : d.finish_reason();
     result_.model = d.model();
+    result_.tool_calls = d.tool_calls().Calls();
     return std::nullopt;
   }
 
@@ -343,6 +390,8 @@ class OpenAiLlm::Call : public std::enable_shared_from_this<Call> {
   std::vector<ChatMessage> messages_;  // with the system prompt
   std::optional<double> temperature_;  // unset: not sent
   std::optional<int> max_tokens_;
+  std::vector<ToolSpec> tools_;
+  std::string tool_choice_;
   CancelToken user_cancel_;
   CancelToken stop_;  // fired by the caller's cancel or engine shutdown
   LlmDeltaFn on_delta_;

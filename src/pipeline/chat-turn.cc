@@ -61,8 +61,14 @@ void ChatTurn::Run() {
   fanout_ = TtsFanout::Create(tts_, pool_, request_.tts_parallelism, cancel_, std::move(cb));
 
   auto self = shared_from_this();
+  ChatOptions options = request_.chat_options;
+  // A tool runs: what was said before it (and the filler) is spoken now.
+  options.on_pause = [self] {
+    self->Dispatch(self->segmenter_.Finish());
+    self->segmenter_.Reset();
+  };
   llm_.StreamChat(
-      request_.messages, request_.chat_options, cancel_,
+      request_.messages, std::move(options), cancel_,
       [self](std::string_view text) { self->OnDelta(text); },
       [self](LlmResult result) { self->OnLlmDone(std::move(result)); });
 }
@@ -109,6 +115,7 @@ void ChatTurn::Dispatch(std::vector<Segment> segments) {
 
 void ChatTurn::OnLlmDone(LlmResult result) {
   if (result.ok()) Dispatch(segmenter_.Finish());
+  timing_->AddToolTime(result.tool_ms);
   {
     std::lock_guard lock(mutex_);
     result_.llm = result;

@@ -25,6 +25,12 @@ double TurnTiming::MillisAt(Stage stage) const {
   return v < 0 ? -1.0 : static_cast<double>(v) / 1e6;
 }
 
+void TurnTiming::AddToolTime(double ms) {
+  if (ms > 0) tool_ns_.fetch_add(static_cast<int64_t>(ms * 1e6));
+}
+
+double TurnTiming::tool_ms() const { return static_cast<double>(tool_ns_.load()) / 1e6; }
+
 const char* TurnTiming::Name(Stage stage) {
   switch (stage) {
     case Stage::kRequestReceived: return "request_received";
@@ -45,6 +51,7 @@ nlohmann::json TurnTiming::ToJson() const {
     double ms = MillisAt(static_cast<Stage>(i));
     if (ms >= 0) j[std::string(Name(static_cast<Stage>(i))) + "_ms"] = std::round(ms * 10) / 10;
   }
+  if (tool_ms() > 0) j["tools_ms"] = std::round(tool_ms() * 10) / 10;
   return j;
 }
 
@@ -59,6 +66,7 @@ std::string TurnTiming::LogLine() const {
     out += std::to_string(static_cast<int64_t>(ms));
     out += "ms";
   }
+  if (tool_ms() > 0) out += " tools=" + std::to_string(static_cast<int64_t>(tool_ms())) + "ms";
   return out;
 }
 
@@ -69,6 +77,9 @@ void TurnTiming::Export() const {
       Metrics::Global().Observe("mirrorvox_stage_latency_seconds", ms / 1000.0,
                                 {{"stage", Name(static_cast<Stage>(i))}});
   }
+  if (tool_ms() > 0)
+    Metrics::Global().Observe("mirrorvox_stage_latency_seconds", tool_ms() / 1000.0,
+                              {{"stage", "tools"}});
 }
 
 }  // namespace mv

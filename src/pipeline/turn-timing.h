@@ -38,12 +38,17 @@ class TurnTiming {
   // {"request_received_ms": 0, "asr_done_ms": 412.5, ...}; unreached stages omitted.
   nlohmann::json ToJson() const;
   std::string LogLine() const;
+  // Time spent running tools (a duration, not a stage): "tools_ms" in
+  // ToJson when above 0.
+  void AddToolTime(double ms);
+  double tool_ms() const;
   // Adds each reached stage's latency to the stage histogram in /metrics.
   void Export() const;
 
  private:
   Clock::time_point start_;
   std::array<std::atomic<int64_t>, static_cast<size_t>(Stage::kCount)> ns_;  // -1 = unset
+  std::atomic<int64_t> tool_ns_{0};
 };
 
 }  // namespace mv

@@ -22,6 +22,7 @@ json TimingJson(const TurnTiming& timing, double asr_audio_ms) {
   put("first_segment_ms", Stage::kFirstSegmentReady);
   put("first_audio_ms", Stage::kFirstByteSent);
   put("done_ms", Stage::kDone);
+  if (timing.tool_ms() > 0) t["tools_ms"] = timing.tool_ms();
   if (asr_audio_ms >= 0) t["asr_audio_ms"] = asr_audio_ms;
   return t;
 }
@@ -37,6 +38,8 @@ ChatTurnRequest RealtimeSession::BuildTurnRequest(const std::optional<std::strin
   turn.chat_options.max_tokens = settings_.max_output_tokens;
   if (!settings_.llm_model.empty()) turn.chat_options.model = settings_.llm_model;
   if (!settings_.language.empty()) turn.language = settings_.language;
+  turn.chat_options.tools = settings_.tools;
+  if (!settings_.tools.empty()) turn.chat_options.tool_choice = settings_.tool_choice;
   if (settings_.voice == "mirror") {
     turn.reference = mirror_;  // none yet (text only): the engine's voice
   } else if (voice_ref_) {
@@ -60,7 +63,7 @@ bool RealtimeSession::StartResponse(std::shared_ptr<TurnTiming> timing, double a
     if (closed_flag_) return true;
     if (response_) return false;
     response_ = r;
-    for (const HistoryItem& h : history_) turn.messages.push_back({h.role, h.text});
+    turn.messages = HistoryMessagesLocked();
     const json item = {{"id", r->item_id},        {"object", "realtime.item"},
                        {"type", "message"},       {"role", "assistant"},
                        {"status", "in_progress"}, {"content", json::array()}};
@@ -158,6 +161,8 @@ void RealtimeSession::OnAnswerDone(const std::shared_ptr<Response>& r,
                               {"code", "llm_unavailable"},
                               {"message", ClientMessage(e)}}}});
     } else {
+      AddToolHistoryLocked(*r, result.llm);
+      SendFunctionCallsLocked(*r, result.llm.tool_calls);
       FinishResponseLocked(*r, "completed", nullptr);
     }
     start_pending = response_pending_ && !closed_flag_;
@@ -218,11 +223,22 @@ void RealtimeSession::FinishResponseLocked(Response& r, const std::string& statu
                 {"object", "realtime.response"},
                 {"status", status},
                 {"status_details", std::move(details)},
-                {"output", {item}},
+                {"output",
+                 [&] {
+                   json output = json::array({item});
+                   for (const json& call : r.function_calls) output.push_back(call);
+                   return output;
+                 }()},
                 {"usage", {{"total_tokens", 0}, {"input_tokens", 0}, {"output_tokens", 0}}}}},
               {"timing", TimingJson(*r.timing, r.asr_audio_ms)}});
-  // The conversation keeps what the caller actually heard.
-  if (!r.transcript.empty()) AddHistoryLocked({r.item_id, "assistant", r.transcript});
+  // The conversation keeps what the caller actually heard; the client's
+  // pending calls come after it, so their outputs follow them directly.
+  if (!r.transcript.empty()) AddHistoryLocked({r.item_id, "assistant", r.transcript, {}, ""});
+  for (const json& call : r.function_calls) {
+    HistoryItem h{call["id"], "assistant", "", {}, ""};
+    h.tool_calls.push_back({call["call_id"], call["name"], call["arguments"]});
+    AddHistoryLocked(std::move(h));
+  }
 }
 
 }  // namespace mv

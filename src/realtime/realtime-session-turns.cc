@@ -224,7 +224,7 @@ void RealtimeSession::AcceptTurn(Turn& turn) {
                 {"item_id", turn.item_id},
                 {"content_index", 0},
                 {"transcript", turn.transcript}});
-    AddHistoryLocked({turn.item_id, "user", turn.transcript});
+    AddHistoryLocked({turn.item_id, "user", turn.transcript, {}, ""});
   }
   last_item_id_ = turn.item_id;
   next_timing_ = turn.timing;

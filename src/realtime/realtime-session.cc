@@ -185,9 +185,15 @@ void RealtimeSession::OnSessionUpdate(const json& event, const std::string& clie
 
 void RealtimeSession::OnItemCreate(const json& event, const std::string& client_event) {
   const json& item = event.at("item");
+  if (item.is_object() && (item.value("type", "") == "function_call_output" ||
+                           item.value("type", "") == "function_call")) {
+    OnFunctionItemCreate(item);
+    return;
+  }
   if (!item.is_object() || item.value("type", "message") != "message")
     throw Error(ErrorKind::kInvalidInput, "invalid_value",
-                "only items of type 'message' are supported");
+                "only items of type 'message', 'function_call' and 'function_call_output' are "
+                "supported");
   const std::string role = item.value("role", "user");
   if (role != "user" && role != "assistant" && role != "system")
     throw Error(ErrorKind::kInvalidInput, "invalid_value",
@@ -210,7 +216,7 @@ void RealtimeSession::OnItemCreate(const json& event, const std::string& client_
                  {"status", "completed"},
                  {"content", item.value("content", json::array())}};
   std::lock_guard lock(mutex_);
-  AddHistoryLocked({id, role, text});
+  AddHistoryLocked({id, role, text, {}, ""});
   SendLocked({{"type", "conversation.item.added"},
               {"previous_item_id", last_item_id_.empty() ? json(nullptr) : json(last_item_id_)},
               {"item", stored}});

@@ -87,9 +87,12 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     bool finished = false;        // response.done went out
     int transcript_segment = -1;  // last segment whose transcript delta went out
     std::string transcript;       // spoken so far
+    nlohmann::json function_calls = nlohmann::json::array();  // output items for the client
   };
   struct HistoryItem {
     std::string id, role, text;
+    std::vector<ToolCall> tool_calls;  // role "assistant": function calls it made
+    std::string call_id;               // role "tool": the call this output answers
   };
 
   RealtimeSession(std::shared_ptr<const RealtimeServices> services, bool beta, SendFn send);
@@ -125,6 +128,13 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
   // Cancels the answer in progress; false when there is none.
   bool CancelResponse(const std::string& reason);
   void FinishResponseLocked(Response& r, const std::string& status, nlohmann::json details);
+  // Function calls (realtime-session-tools.cc): the answer's calls into
+  // history (server-side ones with their results), the client's as output
+  // items; the history as the LLM's messages.
+  void AddToolHistoryLocked(Response& r, const LlmResult& llm);
+  void SendFunctionCallsLocked(Response& r, const std::vector<ToolCall>& calls);
+  std::vector<ChatMessage> HistoryMessagesLocked() const;
+  void OnFunctionItemCreate(const nlohmann::json& item);
 
   // --- sending (under mutex_) ---
   void SendLocked(nlohmann::json event);

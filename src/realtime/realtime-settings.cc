@@ -150,6 +150,7 @@ RealtimeSettings ApplySessionUpdate(const RealtimeSettings& current, const json&
   }
   if (session.contains("max_response_output_tokens"))
     ApplyMaxTokens(s, session["max_response_output_tokens"], "session.max_response_output_tokens");
+  ApplyRealtimeTools(s, session);
   // GA shape.
   if (session.contains("max_output_tokens"))
     ApplyMaxTokens(s, session["max_output_tokens"], "session.max_output_tokens");
@@ -178,8 +179,9 @@ RealtimeSettings ApplySessionUpdate(const RealtimeSettings& current, const json&
 json SessionJson(const RealtimeSettings& s, const std::string& id, const std::string& shown_voice,
                  bool beta) {
   const json max_tokens = s.max_output_tokens ? json(*s.max_output_tokens) : json("inf");
+  json out;
   if (beta) {
-    return {{"id", id},
+    out = {{"id", id},
             {"object", "realtime.session"},
             {"model", "mirrorvox"},
             {"modalities", {"audio", "text"}},
@@ -191,9 +193,11 @@ json SessionJson(const RealtimeSettings& s, const std::string& id, const std::st
             {"turn_detection", TurnDetectionJson(s)},
             {"temperature", s.temperature.value_or(0.8)},
             {"max_response_output_tokens", max_tokens}};
+    PutRealtimeTools(s, out);
+    return out;
   }
   const json format = {{"type", "audio/pcm"}, {"rate", 24000}};
-  return {{"type", "realtime"},
+  out = {{"type", "realtime"},
           {"object", "realtime.session"},
           {"id", id},
           {"model", "mirrorvox"},
@@ -206,6 +210,8 @@ json SessionJson(const RealtimeSettings& s, const std::string& id, const std::st
               {"transcription", Transcription(s)},
               {"turn_detection", TurnDetectionJson(s)}}},
             {"output", {{"format", format}, {"voice", shown_voice}}}}}};
+  PutRealtimeTools(s, out);
+  return out;
 }
 
 }  // namespace mv

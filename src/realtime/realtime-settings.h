@@ -6,7 +6,9 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "llm/llm.h"
 #include "realtime/realtime-config.h"
 
 namespace mv {
@@ -30,6 +32,9 @@ struct RealtimeSettings {
   // Transcription language ("en", "zh"): the ASR's when it knows several,
   // and the spoken reply's. "" = the configured ones.
   std::string language;
+  // Functions the client declared (session.tools); it runs them itself.
+  std::vector<ToolSpec> tools;
+  std::string tool_choice = "auto";  // "auto", "none", "required" or a function name
 
   static RealtimeSettings FromConfig(const RealtimeConfig& config,
                                      const std::string& system_prompt);
@@ -39,6 +44,13 @@ struct RealtimeSettings {
 // Throws mv::Error kInvalidInput (code "unsupported_audio_format" or
 // "invalid_value"); nothing is applied then. The voice is not checked here.
 RealtimeSettings ApplySessionUpdate(const RealtimeSettings& current, const nlohmann::json& session);
+
+// session.tools ([{type: "function", name, description, parameters}]) and
+// session.tool_choice ("auto" | "none" | "required" | {type: "function",
+// name}) into `s`; throws mv::Error kInvalidInput "invalid_value".
+void ApplyRealtimeTools(RealtimeSettings& s, const nlohmann::json& session);
+// The same two fields as the server echoes them.
+void PutRealtimeTools(const RealtimeSettings& s, nlohmann::json& session);
 
 // The session object the server sends, in the protocol's shape.
 nlohmann::json SessionJson(const RealtimeSettings& settings, const std::string& id,

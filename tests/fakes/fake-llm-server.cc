@@ -1,6 +1,7 @@
 #include "fakes/fake-llm-server.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace mvtest {
 namespace {
@@ -36,6 +37,8 @@ struct FakeLlmServer::Plan {
   FakeLlmFault fault = FakeLlmFault::kNone;
   int fault_after = 0;
   FakeLlmOptions options;
+  std::vector<FakeToolCall> calls;  // a tool reply
+  FakeToolCallShape shape = FakeToolCallShape::kOpenAi;
 };
 
 FakeLlmServer::FakeLlmServer(FakeLlmOptions options) : options_(std::move(options)) {
@@ -157,6 +160,72 @@ FakeLlmServer::ReplyFn FakeLlmServer::EchoLastUser(std::string prefix) {
     for (auto it = messages.rbegin(); it != messages.rend(); ++it)
       if (it->value("role", "") == "user") return prefix + it->value("content", "");
     return prefix;
+  };
+}
+
+void FakeLlmServer::PushToolReply(FakeLlmToolReply reply) {
+  std::lock_guard lock(mutex_);
+  tool_replies_.push_back(std::move(reply));
+}
+
+void FakeLlmServer::SetToolReplyFunction(ToolReplyFn fn) {
+  std::lock_guard lock(mutex_);
+  tool_reply_fn_ = std::move(fn);
+}
+
+FakeLlmServer::ToolReplyFn FakeLlmServer::SumWithTool(std::vector<std::string> tools,
+                                                      FakeToolCallShape shape, std::string prefix) {
+  return [tools, shape, prefix](const json& request) -> std::optional<FakeLlmToolReply> {
+    const json& messages = request.at("messages");
+    if (!messages.empty() && messages.back().value("role", "") == "tool") {
+      FakeLlmToolReply r;
+      r.text = prefix + messages.back().value("content", "");
+      return r;
+    }
+    std::string offered;
+    if (auto t = request.find("tools"); t != request.end() && t->is_array())
+      for (const std::string& tool : tools) {
+        for (const auto& f : *t) {
+          std::string name = f.value("function", json::object()).value("name", "");
+          if (offered.empty() && (name == tool || name.ends_with("_" + tool))) offered = name;
+        }
+      }
+    if (offered.empty()) return std::nullopt;
+    std::string user;
+    for (auto it = messages.rbegin(); it != messages.rend(); ++it)
+      if (it->value("role", "") == "user") {
+        user = it->value("content", "");
+        break;
+      }
+    // The first two numbers, digits or spoken English words.
+    static const char* kWords[] = {"zero", "one", "two",   "three", "four",  "five",  "six",
+                                   "seven", "eight", "nine", "ten", "eleven", "twelve"};
+    std::vector<long long> numbers;
+    std::string word;
+    auto flush = [&] {
+      if (word.empty()) return;
+      if (std::isdigit(static_cast<unsigned char>(word[0]))) {
+        numbers.push_back(std::stoll(word));
+      } else {
+        for (int i = 0; i < 13; ++i)
+          if (word == kWords[i]) numbers.push_back(i);
+      }
+      word.clear();
+    };
+    for (char c : user) {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      } else {
+        flush();
+      }
+    }
+    flush();
+    if (numbers.size() < 2) return std::nullopt;
+    FakeLlmToolReply r;
+    r.shape = shape;
+    if (shape == FakeToolCallShape::kTextFirst) r.text = "Let me add that up.";
+    r.calls.push_back({offered, {{"a", numbers[0]}, {"b", numbers[1]}}, ""});
+    return r;
   };
 }
 
@@ -282,9 +351,23 @@ void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
   if (!messages.empty() && messages.back().value("role", "") == "assistant") {
     prefill = messages.back().value("content", "");
   }
+  std::optional<FakeLlmToolReply> tool_reply;
   {
     std::lock_guard lock(mutex_);
-    if (!replies_.empty()) {
+    if (!tool_replies_.empty()) {
+      tool_reply = std::move(tool_replies_.front());
+      tool_replies_.pop_front();
+    } else if (tool_reply_fn_) {
+      tool_reply = tool_reply_fn_(body);
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (tool_reply) {
+      reply = tool_reply->text;
+      plan->calls = tool_reply->calls;
+      plan->shape = tool_reply->shape;
+    } else if (!replies_.empty()) {
       reply = std::move(replies_.front());
       replies_.pop_front();
     } else if (reply_fn_) {
@@ -304,8 +387,10 @@ void FakeLlmServer::OnChat(std::shared_ptr<mv::HttpRequest> req,
       plan->finish = "length";
     }
   }
+  if (!plan->calls.empty()) plan->finish = "tool_calls";
   for (const auto& m : messages)
-    plan->prompt_tokens += static_cast<int>(Tokenize(m.value("content", "")).size());
+    if (m.contains("content") && m["content"].is_string())
+      plan->prompt_tokens += static_cast<int>(Tokenize(m["content"].get<std::string>()).size());
   plan->id = "chatcmpl-fake" + std::to_string(plan->index);
   plan->created = UnixNow();
   plan->model = body.value("model", plan->options.model);
@@ -388,7 +473,21 @@ void FakeLlmServer::Generate(std::shared_ptr<const Plan> plan, std::shared_ptr<m
                {"model", plan->model},
                {"choices",
                 {{{"index", 0},
-                  {"message", {{"role", "assistant"}, {"content", text}}},
+                  {"message", [&] {
+                     ojson m = {{"role", "assistant"}, {"content", text}};
+                     if (plan->calls.empty()) return m;
+                     ojson calls = ojson::array();
+                     for (std::size_t i = 0; i < plan->calls.size(); ++i)
+                       calls.push_back({{"id", plan->calls[i].id.empty()
+                                                   ? "call_fake" + std::to_string(i)
+                                                   : plan->calls[i].id},
+                                        {"type", "function"},
+                                        {"function",
+                                         {{"name", plan->calls[i].name},
+                                          {"arguments", plan->calls[i].arguments.dump()}}}});
+                     m["tool_calls"] = std::move(calls);
+                     return m;
+                   }()},
                   {"logprobs", nullptr},
                   {"finish_reason", plan->finish}}}},
                {"usage",
@@ -457,6 +556,7 @@ void FakeLlmServer::Generate(std::shared_ptr<const Plan> plan, std::shared_ptr<m
     if ((i > 0 || o.reasoning_tokens > 0) && !Sleep(gap_ms, *res)) return;
     if (!res->Write(Chunk(*plan, {{"content", plan->tokens[i]}}, nullptr))) return;
   }
+  if (!plan->calls.empty() && !WriteToolCalls(*plan, *res)) return;
   if (!res->Write(Chunk(*plan, ojson::object(), plan->finish.c_str()))) return;
   if (plan->include_usage) {
     ojson usage = {{"id", plan->id},
@@ -472,6 +572,61 @@ void FakeLlmServer::Generate(std::shared_ptr<const Plan> plan, std::shared_ptr<m
   }
   if (o.send_done) res->Write("data: [DONE]\n\n");
   res->End();
+}
+
+}  // namespace mvtest
+
+namespace mvtest {
+
+// The calls of a tool reply, in the plan's server shape.
+bool FakeLlmServer::WriteToolCalls(const Plan& plan, mv::Responder& res) {
+  const FakeToolCallShape shape = plan.shape;
+  for (std::size_t i = 0; i < plan.calls.size(); ++i) {
+    const FakeToolCall& c = plan.calls[i];
+    const std::string id = c.id.empty() ? "call_" + plan.id.substr(plan.id.size() - 1) + "x" +
+                                              std::to_string(i)
+                                        : c.id;
+    const std::string args = c.arguments.dump();
+    const int index = static_cast<int>(i);
+    switch (shape) {
+      case FakeToolCallShape::kOllama:
+      case FakeToolCallShape::kOllamaNoIndex:
+      case FakeToolCallShape::kObjectArguments: {
+        ojson call = {{"id", id},
+                      {"index", index},
+                      {"type", "function"},
+                      {"function", {{"name", c.name}, {"arguments", args}}}};
+        if (shape == FakeToolCallShape::kOllamaNoIndex) call.erase("index");
+        if (shape == FakeToolCallShape::kObjectArguments)
+          call["function"]["arguments"] = ojson::parse(args);
+        ojson delta = {{"role", "assistant"}, {"content", ""}, {"tool_calls", {call}}};
+        if (!res.Write(Chunk(plan, std::move(delta), nullptr))) return false;
+        break;
+      }
+      case FakeToolCallShape::kOpenAi:
+      case FakeToolCallShape::kTextFirst:
+      case FakeToolCallShape::kRepeatedId: {
+        const bool repeat = shape == FakeToolCallShape::kRepeatedId;
+        ojson head = {{"index", index},
+                      {"id", id},
+                      {"type", "function"},
+                      {"function", {{"name", c.name}, {"arguments", ""}}}};
+        if (!res.Write(Chunk(plan, {{"tool_calls", {head}}}, nullptr))) return false;
+        // Arguments in pieces of a few bytes, cut anywhere (even mid-escape).
+        for (std::size_t at = 0; at < args.size(); at += 5) {
+          ojson piece = {{"index", index}, {"function", {{"arguments", args.substr(at, 5)}}}};
+          if (repeat) {
+            piece["id"] = id;
+            piece["type"] = "function";
+            piece["function"]["name"] = c.name;
+          }
+          if (!res.Write(Chunk(plan, {{"tool_calls", {piece}}}, nullptr))) return false;
+        }
+        break;
+      }
+    }
+  }
+  return true;
 }
 
 }  // namespace mvtest

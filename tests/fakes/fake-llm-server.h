@@ -73,6 +73,31 @@ enum class FakeLlmFault {
   kEndEarly,        // after N tokens: the body just ends, no finish_reason, no [DONE]
 };
 
+// How a reply's tool calls go out on the stream (docs/tools.md): each shape
+// is one real server's.
+enum class FakeToolCallShape {
+  kOpenAi,           // OpenAI/vLLM: id+name first, then argument pieces by index
+  kOllama,           // each call whole in one chunk, index per call, content ""
+  kOllamaNoIndex,    // older Ollama: whole calls, no index field
+  kObjectArguments,  // `arguments` a JSON object, not a string (whole call per chunk)
+  kRepeatedId,       // id and name repeated on every fragment
+  kTextFirst,        // llama.cpp: text streams first, then the call (OpenAI pieces)
+};
+
+struct FakeToolCall {
+  std::string name;
+  nlohmann::json arguments = nlohmann::json::object();
+  std::string id;  // "" = made up
+};
+
+// A reply that calls tools: `text` (may be empty) streams first, then the
+// calls in `shape`, then finish_reason "tool_calls".
+struct FakeLlmToolReply {
+  std::string text;
+  std::vector<FakeToolCall> calls;
+  FakeToolCallShape shape = FakeToolCallShape::kOpenAi;
+};
+
 struct FakeLlmRequest {
   std::string method;
   std::string path;
@@ -106,6 +131,20 @@ class FakeLlmServer {
   void SetReplyFunction(ReplyFn fn);
   static ReplyFn EchoLastUser(std::string prefix = "You said: ");
 
+  // Tool replies come before text replies: the queue, then the function
+  // (nullopt: answer with text as usual).
+  using ToolReplyFn = std::function<std::optional<FakeLlmToolReply>(const nlohmann::json& request)>;
+  void PushToolReply(FakeLlmToolReply reply);
+  void SetToolReplyFunction(ToolReplyFn fn);
+  // A model that adds: when a tool named like one of `tools` (first that is
+  // offered wins; any "<server>_" prefix) is offered and the last user
+  // message holds two numbers (digits or English words up to twelve), it
+  // calls it with {a, b}; given the tool result (last message role "tool"),
+  // it answers `prefix` + the result text. Otherwise nullopt.
+  static ToolReplyFn SumWithTool(std::vector<std::string> tools = {"get-sum"},
+                                 FakeToolCallShape shape = FakeToolCallShape::kOpenAi,
+                                 std::string prefix = "Here you go. ");
+
   // The next `times` chat requests (-1: all, until cleared) fail this way;
   // stream faults strike after `after_tokens` content tokens.
   void SetFault(FakeLlmFault fault, int after_tokens = 0, int times = -1);
@@ -137,6 +176,7 @@ class FakeLlmServer {
   bool Sleep(int ms, const mv::Responder& res);  // false: stop now
   void Hold(int request, std::shared_ptr<mv::Responder> res);
   std::string Chunk(const Plan& plan, nlohmann::ordered_json delta, const char* finish) const;
+  bool WriteToolCalls(const Plan& plan, mv::Responder& res);
 
   int port_ = 0;
   std::unique_ptr<mv::HttpServer> server_;
@@ -146,6 +186,8 @@ class FakeLlmServer {
   FakeLlmOptions options_;
   std::deque<std::string> replies_;
   ReplyFn reply_fn_;
+  std::deque<FakeLlmToolReply> tool_replies_;
+  ToolReplyFn tool_reply_fn_;
   FakeLlmFault fault_ = FakeLlmFault::kNone;
   int fault_after_ = 0;
   int fault_times_ = 0;

@@ -10,6 +10,7 @@
 #include "common/thread-pool.h"
 #include "config/config.h"
 #include "llm/llm.h"
+#include "tools/tool-registry.h"
 #include "tts/tts.h"
 #include "voice/speaker-encoder.h"
 #include "voice/speaker-gate.h"
@@ -25,6 +26,9 @@ struct ServerContext {
   CancelToken root;
   std::unique_ptr<Asr> asr;
   std::unique_ptr<Tts> tts;
+  // The server-side tools (MCP servers); null when none are configured. The
+  // llm (a ToolLoopLlm) holds it too.
+  std::shared_ptr<ToolRegistry> tools;
   std::unique_ptr<Llm> llm;
   // Which model answers and why (/healthz, the web page); part of `llm`.
   const AutoLlm* llm_status = nullptr;

@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "fakes/fake-llm-server.h"
 
@@ -15,7 +17,7 @@ void Usage() {
       stderr,
       "usage: mirrorvox-fake-llm [--port N] [--ttft-ms N] [--tokens-per-s X]\n"
       "                          [--reply TEXT] [--echo] [--say-model] [--reasoning-tokens N]\n"
-      "                          [--ollama-models NAME:FAMILY,...]\n"
+      "                          [--ollama-models NAME:FAMILY,...] [--tool-sum A,B,...]\n"
       "  --port N             listen on 127.0.0.1:N (default: a free port)\n"
       "  --ttft-ms N          delay before the first token (default 0)\n"
       "  --tokens-per-s X     token rate, 0 = as fast as possible (default 0)\n"
@@ -23,7 +25,10 @@ void Usage() {
       "  --echo               answer \"You said: <last user message>\"\n"
       "  --say-model          answer \"This is <requested model> speaking.\"\n"
       "  --ollama-models L    answer like Ollama: /api/tags and /v1/models list L\n"
-      "  --reasoning-tokens N thinking deltas before the answer\n");
+      "  --reasoning-tokens N thinking deltas before the answer\n"
+      "  --tool-sum A,B,...   call the first offered tool named A, B... (any server\n"
+      "                       prefix) with the two numbers of the question, then\n"
+      "                       answer \"Here you go. <tool result>\"\n");
 }
 
 }  // namespace
@@ -32,6 +37,7 @@ int main(int argc, char** argv) {
   mvtest::FakeLlmOptions options;
   bool echo = false;
   bool say_model = false;
+  std::vector<std::string> sum_tools;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -68,6 +74,13 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--reasoning-tokens") {
       options.reasoning_tokens = std::atoi(value().c_str());
+    } else if (arg == "--tool-sum") {
+      std::string list = value();
+      for (std::size_t at = 0; at <= list.size();) {
+        std::size_t comma = std::min(list.find(',', at), list.size());
+        if (comma > at) sum_tools.push_back(list.substr(at, comma - at));
+        at = comma + 1;
+      }
     } else if (arg == "--help" || arg == "-h") {
       Usage();
       return 0;
@@ -89,6 +102,8 @@ int main(int argc, char** argv) {
       server.SetReplyFunction([](const nlohmann::json& request) {
         return "This is " + request.value("model", std::string("no model")) + " speaking.";
       });
+    if (!sum_tools.empty())
+      server.SetToolReplyFunction(mvtest::FakeLlmServer::SumWithTool(sum_tools));
     std::printf("listening on http://127.0.0.1:%d\n", server.port());
     std::fflush(stdout);
     int sig = 0;
