@@ -168,11 +168,17 @@ void McpClient::Request(const std::string& method, json params, int timeout_ms, 
   }
   std::shared_ptr<McpTransport> transport;
   long long id;
+  auto hook = std::make_shared<CancelRegistration>();
   {
     std::lock_guard lock(mutex_);
     transport = transport_;
     id = next_id_++;
-    if (transport) pending_.emplace(id, std::move(reply));
+    // The reply owns the cancel hook: it goes when the request is settled.
+    if (transport)
+      pending_.emplace(id, [reply = std::move(reply), hook](std::optional<json> result,
+                                                            std::optional<Error> error) {
+        reply(std::move(result), std::move(error));
+      });
   }
   if (!transport) {
     reply(std::nullopt, Error(ErrorKind::kUnavailable, "mcp_unavailable",
@@ -187,7 +193,7 @@ void McpClient::Request(const std::string& method, json params, int timeout_ms, 
                           method + " got no answer within " + std::to_string(timeout_ms) + " ms"),
                     "timeout");
   });
-  cancel.OnCancel([weak, id] {
+  *hook = cancel.OnCancel([weak, id] {
     if (auto self = weak.lock())
       self->Abandon(id, Error(ErrorKind::kCancelled, "cancelled", "cancelled"), "cancelled");
   });

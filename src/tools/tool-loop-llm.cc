@@ -27,6 +27,7 @@ class ToolLoopLlm::Loop : public std::enable_shared_from_this<Loop> {
         messages_(std::move(messages)),
         options_(std::move(options)),
         user_cancel_(std::move(cancel)),
+        cancel_(user_cancel_.Child()),
         on_delta_(std::move(on_delta)),
         on_done_(std::move(on_done)),
         start_(Clock::now()) {
@@ -42,10 +43,6 @@ class ToolLoopLlm::Loop : public std::enable_shared_from_this<Loop> {
       std::lock_guard lock(shared_->mutex);
       shared_->loops.emplace(this, cancel_);
     }
-    std::weak_ptr<Loop> weak = weak_from_this();
-    user_cancel_.OnCancel([weak] {
-      if (auto self = weak.lock()) self->cancel_.Cancel();
-    });
     StartRound();
   }
 

@@ -612,9 +612,13 @@ bool FakeLlmServer::WriteToolCalls(const Plan& plan, mv::Responder& res) {
                       {"type", "function"},
                       {"function", {{"name", c.name}, {"arguments", ""}}}};
         if (!res.Write(Chunk(plan, {{"tool_calls", {head}}}, nullptr))) return false;
-        // Arguments in pieces of a few bytes, cut anywhere (even mid-escape).
-        for (std::size_t at = 0; at < args.size(); at += 5) {
-          ojson piece = {{"index", index}, {"function", {{"arguments", args.substr(at, 5)}}}};
+        // Arguments in pieces of a few bytes, cut anywhere (even mid-escape)
+        // but between characters: each piece is a JSON string, so valid UTF-8.
+        for (std::size_t at = 0, n = 0; at < args.size(); at += n) {
+          n = std::min<std::size_t>(5, args.size() - at);
+          while (at + n < args.size() && (static_cast<unsigned char>(args[at + n]) & 0xC0) == 0x80)
+            ++n;
+          ojson piece = {{"index", index}, {"function", {{"arguments", args.substr(at, n)}}}};
           if (repeat) {
             piece["id"] = id;
             piece["type"] = "function";

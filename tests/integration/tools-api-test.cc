@@ -112,7 +112,8 @@ TEST_F(ToolsApiTest, ProcessAudioUsesTheToolsToo) {
   ASSERT_EQ(say.exit_code, 0) << say.err;
   auto r = mvtest::HttpPostMultipart(
       Port(), "/process_audio",
-      {{"audio", mvtest::ReadFile(*dir_ + "/q.wav"), "q.wav", "audio/wav"}});
+      {{"audio", mvtest::ReadFile(*dir_ + "/q.wav"), "q.wav", "audio/wav"},
+       {"language", "english", "", ""}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.headers["content-type"], "audio/wav");
   EXPECT_GT(r.body.size(), 24000u);

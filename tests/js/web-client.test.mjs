@@ -179,7 +179,8 @@ test('hands-free: the spoken question is heard, answered, shown and played', asy
 
 test('a server that requires API keys asks for one once, then talks', async () => {
   const keysFile = join(dir, 'web-keys.json');
-  const env = { ...process.env, MIRRORVOX_SERVER__AUTH__KEYS_FILE: keysFile };
+  // Only the key store's variable: the harness's own MIRRORVOX_* names are no config keys.
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, MIRRORVOX_SERVER__AUTH__KEYS_FILE: keysFile };
   const key = execFileSync(MIRRORVOX_BIN, ['keys', 'add', 'browser'], { env }).toString().trim();
   assert.match(key, /^mvk-/);
   const locked = await startMirrorvox({

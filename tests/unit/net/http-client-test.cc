@@ -91,8 +91,10 @@ class HttpClientTest : public ::testing::Test {
         server_cancelled_at_ = Clock::now();
         server_cancelled_ = true;
       });
-      std::lock_guard lock(mutex_);
-      hooks_.push_back(std::move(hook));
+      {
+        std::lock_guard lock(mutex_);
+        hooks_.push_back(std::move(hook));
+      }
       Spawn([res, endless] {
         res->StartStream(200, "text/plain");
         for (int i = 0; endless || i < 4; ++i) {
