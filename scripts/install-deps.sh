@@ -16,7 +16,7 @@ packages=(
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
   flite1-dev libespeak-ng-dev espeak-ng-data
   # tests and benchmarks
-  libgtest-dev libgmock-dev googletest libbenchmark-dev curl valgrind
+  libgtest-dev libgmock-dev googletest libbenchmark-dev curl valgrind dpkg-dev file
   # `mirrorvox client`: microphone and speaker
   portaudio19-dev
   # browser test of the web client (driven by playwright-core from npm)
