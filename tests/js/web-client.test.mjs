@@ -3,10 +3,11 @@
 // question as a WAV), a denied microphone, and an unreachable LLM.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
+import { micWav } from './support/mic.mjs';
 import { MIRRORVOX_BIN, sayWav, startFakeLlm, startMirrorvox, tempDir } from './support/server.mjs';
 
 const CHROMIUM = process.env.MIRRORVOX_CHROMIUM || '/usr/bin/chromium';
@@ -14,46 +15,6 @@ const OUT = process.env.MIRRORVOX_TEST_OUT || tempDir('mvjs-out-');
 const REPLY = 'The kitchen lights are on now.';
 const QUESTION = 'please turn on the lights in the kitchen';
 const WAIT = { timeout: 30000 };
-
-// The fmt chunk and samples of a 16-bit PCM WAV (what `mirrorvox say` writes).
-function readWav(path) {
-  const wav = readFileSync(path);
-  let fmt = null;
-  let data = null;
-  for (let off = 12; off + 8 <= wav.length; ) {
-    const id = wav.toString('ascii', off, off + 4);
-    const size = wav.readUInt32LE(off + 4);
-    if (id === 'fmt ') fmt = wav.subarray(off + 8, off + 8 + size);
-    if (id === 'data') data = wav.subarray(off + 8, off + 8 + size);
-    off += 8 + size + (size & 1);
-  }
-  assert.ok(fmt && data, `${path} is not a WAV`);
-  assert.equal(fmt.readUInt16LE(14), 16, 'the fake microphone wants 16-bit PCM');
-  return { fmt, data };
-}
-
-// A WAV for Chromium's fake microphone: `parts` are WAV paths (same format)
-// and numbers (seconds of silence). The page needs a moment to open the
-// microphone and the server's VAD needs silence to end a turn.
-function micWav(dst, parts) {
-  const first = readWav(parts.find((p) => typeof p === 'string'));
-  const bytesPerSecond = first.fmt.readUInt32LE(8);
-  const pcm = Buffer.concat(
-    parts.map((p) =>
-      typeof p === 'number' ? Buffer.alloc(Math.round(p * bytesPerSecond) & ~1) : readWav(p).data,
-    ),
-  );
-  const head = Buffer.alloc(20);
-  head.write('RIFF', 0, 'ascii');
-  head.writeUInt32LE(4 + 8 + first.fmt.length + 8 + pcm.length, 4);
-  head.write('WAVEfmt ', 8, 'ascii');
-  head.writeUInt32LE(first.fmt.length, 16);
-  const dataHead = Buffer.alloc(8);
-  dataHead.write('data', 0, 'ascii');
-  dataHead.writeUInt32LE(pcm.length, 4);
-  writeFileSync(dst, Buffer.concat([head, first.fmt, dataHead, pcm]));
-  return dst;
-}
 
 function launch(extraArgs) {
   return chromium.launch({
