@@ -12,6 +12,7 @@ namespace mv {
 namespace {
 
 constexpr std::string_view kPrefix = "MIRRORVOX_";
+constexpr std::string_view kTestPrefix = "MIRRORVOX_TEST_";
 
 std::vector<std::string> Split(std::string_view text, std::string_view separator) {
   std::vector<std::string> parts;
@@ -117,6 +118,9 @@ std::vector<std::string> ApplyEnvOverrides(const std::map<std::string, std::stri
   for (const auto& [name, value] : env) {
     if (name.compare(0, kPrefix.size(), kPrefix) != 0) continue;
     if (std::find(reserved.begin(), reserved.end(), name) != reserved.end()) continue;
+    // Test harnesses' own switches (MIRRORVOX_TEST_CHECK_EXIT, ...), which
+    // every process they spawn inherits: not config.
+    if (name.starts_with(kTestPrefix)) continue;
 
     std::string path;
     for (const std::string& part : Split(std::string_view(name).substr(kPrefix.size()), "__")) {

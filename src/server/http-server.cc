@@ -610,7 +610,8 @@ void HttpServer::BeginStop() {
 }
 
 bool HttpServer::WaitAnswered(std::chrono::steady_clock::time_point deadline) {
-  while (impl_->answering.load() > 0) {
+  // Answers written, and every WebSocket through its closing handshake.
+  while (impl_->answering.load() > 0 || impl_->websockets.LiveFrames() > 0) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

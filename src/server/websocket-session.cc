@@ -127,6 +127,20 @@ class WebSocketSessionImpl final : public WebSocketSession,
     End(0);
   }
 
+  // Server stop: what is queued goes out, then close 1001 (going away), and
+  // the session ends for handlers at once. Any thread.
+  void GoingAway() {
+    {
+      std::lock_guard lock(mutex_);
+      if (accepting_) {
+        accepting_ = false;
+        close_request_ = {1001, "server stopping"};
+      }
+      WakeLocked();  // before End(): a wake is posted only while not ended
+    }
+    End(1001);
+  }
+
   // Ends the session for handlers: Receive() returns, sends are refused, and
   // on_close runs (here, on the caller's thread). Any thread.
   void End(int code) {
@@ -309,8 +323,10 @@ void WebSocketRoutes::Track(const std::shared_ptr<WebSocketSessionImpl>& session
       return;
     }
   }
-  session->End(1001);  // accepted while the server stops
+  session->GoingAway();  // accepted while the server stops
 }
+
+int WebSocketRoutes::LiveFrames() const { return frames_.load(); }
 
 void WebSocketRoutes::CloseAll() {
   std::vector<std::weak_ptr<WebSocketSessionImpl>> live;
@@ -320,7 +336,7 @@ void WebSocketRoutes::CloseAll() {
     live.swap(live_);
   }
   for (const auto& weak : live)
-    if (auto session = weak.lock()) session->End(1001);  // going away
+    if (auto session = weak.lock()) session->GoingAway();
 }
 
 awaitable<void> WebSocketRoutes::Serve(beast::tcp_stream stream,
@@ -379,10 +395,15 @@ awaitable<void> WebSocketRoutes::ServeOn(Stream stream,
   asio::steady_timer wake(strand);
   session->Attach(strand, &wake);
   // Also runs when the io_context destroys this frame unfinished.
+  ++frames_;
   struct DetachAtExit {
     std::shared_ptr<WebSocketSessionImpl> session;
-    ~DetachAtExit() { session->Detach(); }
-  } detach{session};
+    std::atomic<int>& frames;
+    ~DetachAtExit() {
+      session->Detach();
+      --frames;
+    }
+  } detach{session, frames_};
   Track(session);
   if (!session->is_open()) co_return;
   try {

@@ -9,6 +9,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -45,9 +46,11 @@ class WebSocketRoutes {
       std::shared_ptr<HttpRequest> info, const WebSocketHandler& handler,
       std::size_t max_message_bytes);
 
-  // Server stop, before the I/O threads stop: ends every live session, so no
-  // handler thread waits on it and nothing more is posted to the I/O context.
+  // Server stop, before the I/O threads stop: ends every live session for its
+  // handler (so none waits on it) and sends what is queued, then close 1001.
   void CloseAll();
+  // Connections whose coroutine still runs (a closing handshake included).
+  int LiveFrames() const;
 
  private:
   void Track(const std::shared_ptr<WebSocketSessionImpl>& session);
@@ -61,6 +64,7 @@ class WebSocketRoutes {
   std::mutex mutex_;                                              // guards live_ and closed_
   std::vector<std::weak_ptr<WebSocketSessionImpl>> live_;
   bool closed_ = false;  // CloseAll() ran: sessions accepted after it end at once
+  std::atomic<int> frames_{0};
 };
 
 }  // namespace mv

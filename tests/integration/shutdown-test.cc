@@ -111,23 +111,14 @@ TEST(ShutdownTest, SigtermWithWorkInFlightExitsCleanlyAndAnswersEveryone) {
     }
   }
   for (auto& ws : sessions) {
-    // Whatever was queued, then the end of the session. Known gap (issue
-    // 12): the server drops the connection instead of sending close 1001,
-    // so a dropped connection counts as the end here.
-    bool closed = false;
-    const auto deadline = Clock::now() + 60s;
-    while (!closed && Clock::now() < deadline) {
-      try {
-        auto m = ws->Receive(60000);
-        if (!m)
-          closed = true;
-        else
-          EXPECT_TRUE(json::parse(m->data, nullptr, false).is_object()) << m->data;
-      } catch (const mv::Error& e) {
-        closed = true;  // dropped at the stop (see above)
-      }
-    }
-    EXPECT_TRUE(closed);
+    // Whatever was queued, then close 1001 (going away): never a dropped
+    // connection.
+    std::optional<mv::WebSocketMessage> m;
+    do {
+      m = ws->Receive(60000);
+      if (m) EXPECT_TRUE(json::parse(m->data, nullptr, false).is_object()) << m->data;
+    } while (m);
+    EXPECT_EQ(ws->close_code(), 1001);
   }
   EXPECT_EQ(server.Log().find("Segmentation"), std::string::npos);
   EXPECT_NE(server.Log().find("stopped"), std::string::npos) << server.Log();

@@ -108,6 +108,9 @@ TEST(ConfigEnvTest, UnknownVariableIsAnError) {
                 LoadConfig("", Env{{"MIRRORVOX_WHATEVER", "1"}});
               }),
               StartsWith("config: unknown environment variable MIRRORVOX_WHATEVER"));
+  // Test harnesses' switches are theirs; anything else is still checked.
+  EXPECT_EQ(LoadConfig("", Env{{"MIRRORVOX_TEST_CHECK_EXIT", "1"}}).server.port,
+            LoadConfig("", Env{}).server.port);
   // A group is not a key.
   EXPECT_THAT(ErrorOf([] {
                 LoadConfig("", Env{{"MIRRORVOX_SERVER", "1"}});

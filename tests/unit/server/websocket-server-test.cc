@@ -240,6 +240,24 @@ TEST_F(WebSocketServerTest, StopWakesHandlersAndSessionsMayOutliveTheServer) {
   EXPECT_FALSE(s->Receive(10));
 }
 
+TEST_F(WebSocketServerTest, BeginStopSendsWhatIsQueuedThenGoingAway) {
+  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto s = inbox_.Next(0);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->SendText("last words"));
+  server_->BeginStop();
+  EXPECT_FALSE(s->is_open());  // at once, for the handler
+  EXPECT_FALSE(s->SendText("too late"));
+  auto m = client->Receive(10000);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->data, "last words");
+  EXPECT_FALSE(client->Receive(10000));  // a clean close, not a dropped connection
+  EXPECT_EQ(client->close_code(), 1001);
+  // The closing handshake done, nothing is left to wait for.
+  EXPECT_TRUE(server_->WaitAnswered(std::chrono::steady_clock::now() + std::chrono::seconds(60)));
+  server_->Stop();
+}
+
 TEST_F(WebSocketServerTest, PendingBytesCountQueuedOutput) {
   auto client = WebSocketClient::Connect(Url("/raw"));
   auto s = inbox_.Next(0);
