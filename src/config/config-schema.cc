@@ -177,6 +177,9 @@ std::vector<ConfigField> MakeFields() {
   f.push_back(Int(
       "server.shutdown_grace_ms", [](auto& c) -> auto& { return c.server.shutdown_grace_ms; }, 0,
       600000));
+  f.push_back(Int(
+      "server.max_queued_audio_ms", [](auto& c) -> auto& { return c.server.max_queued_audio_ms; },
+      100, 600000));
   f.push_back(String(
       "server.tls.cert", [](auto& c) -> auto& { return c.server.tls_cert; }));
   f.push_back(String(

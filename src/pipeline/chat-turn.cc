@@ -58,6 +58,7 @@ void ChatTurn::Run() {
     if (sink_.on_segment_error) sink_.on_segment_error(segment_at(i), e);
   };
   cb.on_finished = [this](bool cancelled) { OnFanoutFinished(cancelled); };
+  cb.output_full = sink_.output_full;
   fanout_ = TtsFanout::Create(tts_, pool_, request_.tts_parallelism, cancel_, std::move(cb));
 
   auto self = shared_from_this();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/cancel-token.h"
+#include "common/output-gate.h"
 #include "common/thread-pool.h"
 #include "llm/llm.h"
 #include "pipeline/segmenter.h"
@@ -59,6 +60,9 @@ struct ChatTurnSink {
   std::function<void(const SpokenSegment&, const Error& error)> on_segment_error;
   // Exactly once, after everything else.
   std::function<void(const ChatTurnResult& result)> on_done;
+  // Back-pressure: asked after audio went to the client; while it is
+  // behind, the turn's TTS holds its audio and starts no new segment.
+  OutputGate output_full;
 };
 
 class ChatTurn : public std::enable_shared_from_this<ChatTurn> {

@@ -3,6 +3,16 @@
 #include <spdlog/spdlog.h>
 
 namespace mv {
+namespace {
+std::atomic<int> paused_now{0};
+std::atomic<std::uint64_t> pauses_total{0};
+}  // namespace
+
+int TtsFanout::PausedNow() { return paused_now.load(); }
+
+std::uint64_t TtsFanout::PausesTotal() { return pauses_total.load(); }
+
+TtsFanout::~TtsFanout() { UncountLocked(); }  // the last reference: nobody else locks
 
 std::shared_ptr<TtsFanout> TtsFanout::Create(Tts& tts, ThreadPool& pool, int parallelism,
                                              CancelToken cancel, TtsFanoutCallbacks callbacks) {
@@ -53,7 +63,7 @@ void TtsFanout::Close() {
 }
 
 void TtsFanout::StartMoreLocked(std::vector<int>* to_start) {
-  if (cancel_.IsCancelled()) return;
+  if (cancel_.IsCancelled() || paused_) return;
   while (running_ < parallelism_ && next_to_start_ < base_ + static_cast<int>(slots_.size())) {
     Slot& slot = slots_[next_to_start_ - base_];
     slot.running = true;
@@ -153,9 +163,14 @@ void TtsFanout::Pump() {
         // Running jobs see the token and end; nothing more is emitted.
         if (running_ > 0) return;
         finished_ = finish = true;
+        UncountLocked();
+      } else if (paused_) {
+        return;  // the client is behind: Resume() pumps again
       } else if (head_ >= base_ + static_cast<int>(slots_.size())) {
-        if (closed_ && running_ == 0) finished_ = finish = true;
-        else return;
+        if (closed_ && running_ == 0)
+          finished_ = finish = true;
+        else
+          return;
       } else {
         Slot& slot = slots_[head_ - base_];
         index = head_;
@@ -195,7 +210,55 @@ void TtsFanout::Pump() {
         callbacks_.on_segment_done(index, whole);
       }
     }
+    if ((!fresh.empty() || segment_done) && PauseIfFull()) return;
   }
+}
+
+bool TtsFanout::PauseIfFull() {
+  if (!callbacks_.output_full) return false;
+  {
+    std::lock_guard lock(mutex_);
+    paused_ = true;  // before asking: the resume may come before the answer
+  }
+  std::weak_ptr<TtsFanout> weak = weak_from_this();
+  if (callbacks_.output_full([weak] {
+        if (auto self = weak.lock()) self->Resume();
+      })) {
+    ++pauses_total;
+    std::lock_guard lock(mutex_);
+    if (paused_ && !finished_ && !counted_) {  // not resumed already
+      counted_ = true;
+      ++paused_now;
+    }
+    return true;
+  }
+  std::lock_guard lock(mutex_);
+  paused_ = false;
+  return false;
+}
+
+void TtsFanout::Resume() {
+  // Often on an I/O thread: the emitting (encoding, sending) goes to the
+  // pool, ahead of segment jobs (it is short).
+  pool_.Post(
+      [self = shared_from_this()] {
+        std::vector<int> to_start;
+        {
+          std::lock_guard lock(self->mutex_);
+          self->paused_ = false;
+          self->UncountLocked();
+          self->StartMoreLocked(&to_start);
+        }
+        for (int i : to_start) self->Launch(i);
+        self->Pump();
+      },
+      0);
+}
+
+void TtsFanout::UncountLocked() {
+  if (!counted_) return;
+  counted_ = false;
+  --paused_now;
 }
 
 }  // namespace mv

@@ -3,10 +3,16 @@
 // segment streams chunk by chunk as it is produced, and every later segment
 // is released the moment it and all before it are ready. A failed segment is
 // retried once, then reported; never dropped silently.
+//
+// Back-pressure: after each piece of audio it emits, the fan-out asks
+// `output_full` (when set). While the client is behind, it emits nothing
+// and starts no new segment (jobs already running finish into its own
+// buffer); the gate's resume goes on. Cancellation ends it paused or not.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -16,6 +22,7 @@
 
 #include "common/cancel-token.h"
 #include "common/error.h"
+#include "common/output-gate.h"
 #include "common/thread-pool.h"
 #include "tts/tts.h"
 
@@ -31,10 +38,13 @@ struct TtsFanoutCallbacks {
   std::function<void(int index, const Error& error)> on_segment_failed;
   // Closed and every segment emitted (or cancelled). Called exactly once.
   std::function<void(bool cancelled)> on_finished;
+  // Asked after on_audio / on_segment_done / on_segment_failed; null = never full.
+  OutputGate output_full;
 };
 
 class TtsFanout : public std::enable_shared_from_this<TtsFanout> {
  public:
+  ~TtsFanout();
   static std::shared_ptr<TtsFanout> Create(Tts& tts, ThreadPool& pool, int parallelism,
                                            CancelToken cancel, TtsFanoutCallbacks callbacks);
 
@@ -44,6 +54,10 @@ class TtsFanout : public std::enable_shared_from_this<TtsFanout> {
   void Close();
 
   int retries() const;
+  // Fan-outs of this process waiting for their client now, and how many
+  // times one paused so far (for /metrics).
+  static int PausedNow();
+  static std::uint64_t PausesTotal();
 
  private:
   struct Slot {
@@ -63,6 +77,11 @@ class TtsFanout : public std::enable_shared_from_this<TtsFanout> {
   void Launch(int index);
   void RunJob(int index);
   void Pump();
+  // After an emission (emit lock held): true when the client is behind and
+  // the fan-out is paused now.
+  bool PauseIfFull();
+  void Resume();
+  void UncountLocked();
 
   Tts& tts_;
   ThreadPool& pool_;
@@ -70,7 +89,8 @@ class TtsFanout : public std::enable_shared_from_this<TtsFanout> {
   CancelToken cancel_;
   TtsFanoutCallbacks callbacks_;
 
-  mutable std::mutex mutex_;  // guards slots_, base_, running_, closed_, finished_, retries_
+  // guards slots_, base_, running_, closed_, finished_, paused_, retries_
+  mutable std::mutex mutex_;
   std::deque<Slot> slots_;  // index i lives at slots_[i - base_]
   int base_ = 0;            // index of slots_.front()
   std::atomic<int> head_{0};  // next index to emit (read unlocked by jobs)
@@ -78,6 +98,8 @@ class TtsFanout : public std::enable_shared_from_this<TtsFanout> {
   int running_ = 0;
   bool closed_ = false;
   bool finished_ = false;
+  bool paused_ = false;   // the client is behind: emit nothing, start nothing
+  bool counted_ = false;  // this pause is in PausedNow()
   int retries_ = 0;
   std::mutex emit_mutex_;  // serialises callbacks so they come in order, one at a time
   CancelRegistration cancel_hook_;  // last: unhooked before anything it reaches goes

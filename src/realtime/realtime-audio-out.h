@@ -17,6 +17,8 @@ class RealtimeAudioOut {
  public:
   static constexpr int kRate = 24000;
   static constexpr std::size_t kChunkSamples = kRate / 10;
+  // What the deltas carry, for back-pressure limits: pcm16 in base64.
+  static constexpr double kBytesPerSecond = kRate * 2 * 4 / 3.0;
 
   // Base64 chunks ready to send.
   std::vector<std::string> Push(int segment, const float* samples, std::size_t n, int rate);

@@ -104,6 +104,7 @@ bool RealtimeSession::StartResponse(std::shared_ptr<TurnTiming> timing, double a
   sink.on_segment_error = [id = id_](const SpokenSegment& s, const Error& e) {
     spdlog::warn("realtime {}: segment {} not spoken: {}", id, s.number, e.what());
   };
+  sink.output_full = output_full_;  // audio deltas wait while the client is behind
   auto services = services_;
   sink.on_done = [weak, r, services](const ChatTurnResult& result) {
     if (services->on_turn_done) services->on_turn_done(result, *r->timing);

@@ -43,16 +43,18 @@ const std::map<std::string, std::string>& BetaNames() {
 }  // namespace
 
 std::shared_ptr<RealtimeSession> RealtimeSession::Create(
-    std::shared_ptr<const RealtimeServices> services, bool beta, SendFn send) {
+    std::shared_ptr<const RealtimeServices> services, bool beta, SendFn send,
+    OutputGate output_full) {
   return std::shared_ptr<RealtimeSession>(
-      new RealtimeSession(std::move(services), beta, std::move(send)));
+      new RealtimeSession(std::move(services), beta, std::move(send), std::move(output_full)));
 }
 
 RealtimeSession::RealtimeSession(std::shared_ptr<const RealtimeServices> services, bool beta,
-                                 SendFn send)
+                                 SendFn send, OutputGate output_full)
     : services_(std::move(services)),
       beta_(beta),
       send_(std::move(send)),
+      output_full_(std::move(output_full)),
       id_("sess_" + RandomTag()),
       queue_(SerialQueue::Create(*services_->compute, kQueuePriority, services_->max_queued_bytes)),
       settings_(RealtimeSettings::FromConfig(services_->defaults, services_->system_prompt)),

@@ -29,6 +29,7 @@
 
 #include "audio/resampler.h"
 #include "common/cancel-token.h"
+#include "common/output-gate.h"
 #include "common/serial-queue.h"
 #include "pipeline/chat-turn.h"
 #include "realtime/realtime-audio-out.h"
@@ -43,9 +44,12 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
   using SendFn = std::function<void(std::string text)>;
 
   // `beta`: the client asked for the beta event names (OpenAI-Beta:
-  // realtime=v1). Throws mv::Error if the VAD cannot start.
+  // realtime=v1). `output_full`: the transport's back-pressure (an answer
+  // pauses while the client is behind; null = never). Throws mv::Error if
+  // the VAD cannot start.
   static std::shared_ptr<RealtimeSession> Create(std::shared_ptr<const RealtimeServices> services,
-                                                 bool beta, SendFn send);
+                                                 bool beta, SendFn send,
+                                                 OutputGate output_full = nullptr);
   ~RealtimeSession();
   RealtimeSession(const RealtimeSession&) = delete;
   RealtimeSession& operator=(const RealtimeSession&) = delete;
@@ -95,7 +99,8 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     std::string call_id;               // role "tool": the call this output answers
   };
 
-  RealtimeSession(std::shared_ptr<const RealtimeServices> services, bool beta, SendFn send);
+  RealtimeSession(std::shared_ptr<const RealtimeServices> services, bool beta, SendFn send,
+                  OutputGate output_full);
 
   // --- client events (serial queue) ---
   void Handle(const std::string& text);
@@ -151,6 +156,7 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
   const std::shared_ptr<const RealtimeServices> services_;
   const bool beta_;
   const SendFn send_;
+  const OutputGate output_full_;
   const std::string id_;
   const std::shared_ptr<SerialQueue> queue_;
   const CancelToken closed_;  // fires at Close(): stops ASR and gate jobs

@@ -111,6 +111,9 @@ class QueueResponder final : public Responder {
   }
   void End() override { queue_->Push(ResponseEvent::End()); }
   std::size_t Pending() const override { return queue_->pending_bytes(); }
+  bool WaitForDrain(std::size_t limit, std::function<void()> resume) override {
+    return queue_->WaitForDrain(limit, std::move(resume));
+  }
 
  private:
   std::shared_ptr<ResponseQueue> queue_;
@@ -494,6 +497,9 @@ struct HttpServer::Impl {
       bool ok = result.index() == 0 && std::get<0>(result);
       // Respond() wins unless the client left; then the result is moot.
       if (queue->handler_cancelled()) ok = false;
+      // A failed or timed-out write (a client that stopped reading) ends the
+      // connection: the handler must stop too, and not wait for a drain.
+      if (!ok) queue->CancelHandler();
       if (!ok || !keep_alive) break;
     }
     co_return true;

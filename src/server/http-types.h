@@ -1,6 +1,7 @@
 // Plain request/response types: routes see these, never Beast.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -54,6 +55,10 @@ class Responder {
   virtual void End() = 0;
   // Bytes queued but not yet written to the socket (for back-pressure).
   virtual std::size_t Pending() const = 0;
+  // Back-pressure (see OutputGate): true when more than `limit` bytes are
+  // pending; `resume` then runs once (on an I/O thread) when at most `limit`
+  // are, or when the client has gone. False, dropping `resume`, otherwise.
+  virtual bool WaitForDrain(std::size_t limit, std::function<void()> resume) = 0;
   const CancelToken& cancel() const { return cancel_; }
 
  protected:

@@ -9,11 +9,13 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/backlog.h"
 #include "common/cancel-token.h"
 #include "server/http-types.h"
 
@@ -51,7 +53,7 @@ class ResponseQueue : public std::enable_shared_from_this<ResponseQueue> {
       if (completed_) return;
       if (event.kind == ResponseEvent::kFull || event.kind == ResponseEvent::kEnd)
         completed_ = true;
-      if (event.kind == ResponseEvent::kChunk) pending_bytes_ += event.data.size();
+      if (event.kind == ResponseEvent::kChunk) backlog_.Add(event.data.size());
       events_.push_back(std::move(event));
     }
     Wake();
@@ -80,16 +82,21 @@ class ResponseQueue : public std::enable_shared_from_this<ResponseQueue> {
     }
   }
 
-  // Connection strand: the client left.
+  // Connection strand: the client left (or its connection failed).
   void CancelHandler() {
     handler_cancelled_ = true;
     cancel_.Cancel();
+    backlog_.Close();  // a producer waiting for the drain must not wait forever
     timer_.cancel();
   }
   bool handler_cancelled() const { return handler_cancelled_; }
 
-  void Written(std::size_t n) { pending_bytes_ -= n; }
-  std::size_t pending_bytes() const { return pending_bytes_; }
+  // Connection strand: a chunk went out; wakes producers waiting for it.
+  void Written(std::size_t n) { backlog_.Remove(n); }
+  std::size_t pending_bytes() const { return backlog_.bytes(); }
+  bool WaitForDrain(std::size_t limit, std::function<void()> resume) {
+    return backlog_.WaitBelow(limit, std::move(resume));
+  }
 
  private:
   void Wake() {
@@ -104,7 +111,7 @@ class ResponseQueue : public std::enable_shared_from_this<ResponseQueue> {
   std::vector<ResponseEvent> events_;
   bool completed_ = false;
   std::atomic<bool> handler_cancelled_{false};
-  std::atomic<std::size_t> pending_bytes_{0};
+  Backlog backlog_;  // chunk bytes pushed and not yet written
 };
 
 }  // namespace mv

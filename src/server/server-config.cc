@@ -40,6 +40,7 @@ void ServerConfig::Validate() const {
                     "' is not an origin (scheme://host[:port], no path, no wildcard)");
   }
   CheckConfigRange("server.shutdown_grace_ms", shutdown_grace_ms, 0, 600000);
+  CheckConfigRange("server.max_queued_audio_ms", max_queued_audio_ms, 100, 600000);
   if (!tls_self_signed && tls_cert.empty() != tls_key.empty()) {
     ConfigInvalid(std::string("server.tls: ") + (tls_cert.empty() ? "cert" : "key") +
                   " is missing: give both server.tls.cert and server.tls.key (PEM files), or "
@@ -82,8 +83,8 @@ std::string ServerConfig::ToString() const {
   os << "ServerConfig(host=\"" << host << "\", port=" << port << ", io_threads=" << io_threads
      << ", compute_threads=" << compute_threads << ", max_body_bytes=" << max_body_bytes
      << ", idle_timeout_s=" << idle_timeout_s << ", shutdown_grace_ms=" << shutdown_grace_ms
-     << ", tls_cert=\"" << tls_cert << "\", tls_key=\"" << tls_key
-     << "\", tls_self_signed=" << tls_self_signed << ")";
+     << ", max_queued_audio_ms=" << max_queued_audio_ms << ", tls_cert=\"" << tls_cert
+     << "\", tls_key=\"" << tls_key << "\", tls_self_signed=" << tls_self_signed << ")";
   return os.str();
 }
 

@@ -36,6 +36,10 @@ struct ServerConfig {
   // SIGTERM/SIGINT: work in flight is cancelled and gets this long to answer
   // its client (with an error) before the engines go.
   int shutdown_grace_ms = 5000;
+  // Back-pressure: a spoken answer stops producing while more than this
+  // much of its audio waits to be written to a slow client, and goes on as
+  // it drains (the bytes per transport's format).
+  int max_queued_audio_ms = 4000;
   // HTTPS/WSS on `port` (plain HTTP/WS stays on too) when both are set (PEM
   // files). With tls_self_signed a missing pair is generated there on first
   // start and reused later ("" = $XDG_DATA_HOME/mirrorvox/tls/cert.pem and

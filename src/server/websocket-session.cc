@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <deque>
 
+#include "common/backlog.h"
 #include "server/websocket-upgrade.h"
 
 namespace mv {
@@ -39,9 +40,9 @@ class WebSocketSessionImpl final : public WebSocketSession,
   bool SendText(std::string text) override { return Queue({false, std::move(text)}); }
   bool SendBinary(std::string data) override { return Queue({true, std::move(data)}); }
 
-  std::size_t pending_bytes() const override {
-    std::lock_guard lock(mutex_);
-    return pending_bytes_;
+  std::size_t pending_bytes() const override { return backlog_.bytes(); }
+  bool WaitForDrain(std::size_t limit, std::function<void()> resume) override {
+    return backlog_.WaitBelow(limit, std::move(resume));
   }
 
   void Close(int code, std::string reason) override {
@@ -161,6 +162,9 @@ class WebSocketSessionImpl final : public WebSocketSession,
         spdlog::error("WebSocket {}: on_close threw: {}", request_->path, e.what());
       }
     }
+    // After on_close (which cancels what the handler runs): producers
+    // waiting for the drain go on, and find their work cancelled.
+    backlog_.Close();
   }
 
   template <class Ws>
@@ -207,10 +211,7 @@ class WebSocketSessionImpl final : public WebSocketSession,
       if (next) {
         ws.binary(next->binary);
         auto [ec, n] = co_await ws.async_write(asio::buffer(next->data), kNoThrow);
-        {
-          std::lock_guard lock(mutex_);
-          pending_bytes_ -= next->data.size();
-        }
+        backlog_.Remove(next->data.size());  // outside mutex_: wakes producers
         if (ec) {
           beast::get_lowest_layer(ws).close();  // the read loop ends too
           co_return;
@@ -238,7 +239,7 @@ class WebSocketSessionImpl final : public WebSocketSession,
   bool Queue(WebSocketMessage message) {
     std::lock_guard lock(mutex_);
     if (!accepting_) return false;
-    pending_bytes_ += message.data.size();
+    backlog_.Add(message.data.size());
     outbox_.push_back(std::move(message));
     WakeLocked();
     return true;
@@ -279,11 +280,11 @@ class WebSocketSessionImpl final : public WebSocketSession,
 
   const std::shared_ptr<HttpRequest> request_;
 
-  mutable std::mutex mutex_;    // guards everything below
+  mutable std::mutex mutex_;    // guards everything below but backlog_
   std::condition_variable cv_;  // inbox_ and ended_, for Receive()
   std::deque<WebSocketMessage> inbox_;
   std::deque<WebSocketMessage> outbox_;
-  std::size_t pending_bytes_ = 0;
+  Backlog backlog_;        // bytes in outbox_ and being written (has its own lock)
   bool accepting_ = true;  // sends are queued (false after Close() or the end)
   bool ended_ = false;
   int close_code_ = 0;

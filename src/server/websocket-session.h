@@ -35,6 +35,10 @@ class WebSocketSession {
   virtual bool SendBinary(std::string data) = 0;
   // Bytes queued and not yet written (for back-pressure).
   virtual std::size_t pending_bytes() const = 0;
+  // Back-pressure (see OutputGate): true when more than `limit` bytes are
+  // queued; `resume` then runs once (on an I/O thread) when at most `limit`
+  // are, or when the session has ended. False, dropping `resume`, otherwise.
+  virtual bool WaitForDrain(std::size_t limit, std::function<void()> resume) = 0;
 
   // A close frame after the queued messages; the session ends when the peer
   // answers it (or after a few seconds).

@@ -1,10 +1,12 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "common/backlog.h"
 #include "common/json-dump.h"
 #include "common/metrics.h"
 #include "common/secret-mask.h"
 #include "llm/auto-llm.h"
+#include "pipeline/tts-fanout.h"
 #include "server/http-server.h"
 #include "server/routes/route-util.h"
 
@@ -25,6 +27,23 @@ nlohmann::json LlmJson(const AutoLlm* llm) {
   if (!s.last_error.empty())
     j["last_error"] = std::regex_replace(s.last_error, kUserInfo, "$1***@");
   return j;
+}
+
+// Read at render time from the counters the transports and fan-outs keep.
+std::string BackPressureMetrics() {
+  auto series = [](const char* name, const char* type, const char* help, double value) {
+    return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+           name + " " + std::to_string(static_cast<long long>(value)) + "\n";
+  };
+  return series("mirrorvox_output_queued_bytes", "gauge",
+                "Bytes queued for clients, not yet written to their sockets.",
+                static_cast<double>(Backlog::ProcessTotal())) +
+         series("mirrorvox_output_paused", "gauge",
+                "Answers paused now because their client is behind (server.max_queued_audio_ms).",
+                TtsFanout::PausedNow()) +
+         series("mirrorvox_output_pauses_total", "counter",
+                "Times an answer paused because its client was behind.",
+                static_cast<double>(TtsFanout::PausesTotal()));
 }
 
 }  // namespace
@@ -52,7 +71,7 @@ void RegisterHealthRoutes(HttpServer& server, ServerContext& ctx) {
   server.Route("GET", "/metrics", [](auto, std::shared_ptr<Responder> responder) {
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = Metrics::Global().Render();
+    r.body = Metrics::Global().Render() + BackPressureMetrics();
     responder->Send(std::move(r));
   });
 }

@@ -225,6 +225,11 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
       sink.on_segment_error = [](const SpokenSegment& s, const Error& e) {
         spdlog::warn("/process_audio: segment {} not spoken: {}", s.number, e.what());
       };
+      if (stream) {  // pcm16 at the output rate; a whole WAV is built in memory anyway
+        const std::size_t limit =
+            QueuedAudioLimit(ctx, ctx.config.pipeline.output_sample_rate * 2.0);
+        sink.output_full = ResponderGate(responder, [limit] { return limit; });
+      }
       sink.on_done = [answer, timing](const ChatTurnResult& result) {
         FinishTurn(kRoute, result, *timing);
         answer->Done(result);

@@ -1,6 +1,7 @@
 // The GPT-SoVITS voice chat server's API (PROTOCOLS.md A1), kept drop-in.
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -58,6 +59,10 @@ class ChatEventStream {
     responder_->End();
   }
 
+  // The rate of the audio last sent (TTS engines differ), for back-pressure.
+  void set_rate(int rate) { rate_ = rate; }
+  int rate() const { return rate_; }
+
   // Our words only: a TTS or LLM server's URL or socket error stays in the log.
   static json ErrorJson(const Error& e) {
     if (IsServerSide(e)) spdlog::warn("/api/chat: {}: {}", e.code(), e.what());
@@ -76,6 +81,7 @@ class ChatEventStream {
   std::mutex mutex_;  // guards started_, failed_ and the order of writes to the responder
   bool started_ = false;
   json failed_ = json::array();  // segments whose speech failed, for the done event
+  std::atomic<int> rate_{16000};
 };
 
 }  // namespace
@@ -130,6 +136,7 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
     auto events = std::make_shared<ChatEventStream>(responder, timing);
     ChatTurnSink sink;
     sink.on_segment = [events](const SpokenSegment& s, const AudioBuffer& audio) {
+      events->set_rate(audio.sample_rate);
       events->Event({{"file", Base64UrlEncode(EncodeAudio(audio, AudioFormat::kWav))},
                      {"message", s.display_text},
                      {"done", false}});
@@ -137,6 +144,9 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
     sink.on_segment_error = [events](const SpokenSegment& s, const Error& e) {
       events->SegmentFailed(s, e);  // never silent: the done event names it
     };
+    // Each event is a whole segment as 16-bit WAV in base64: 8/3 bytes a sample.
+    sink.output_full = ResponderGate(
+        responder, [&ctx, events] { return QueuedAudioLimit(ctx, events->rate() * 8.0 / 3.0); });
     sink.on_done = [events, timing](const ChatTurnResult& result) {
       FinishTurn("/api/chat", result, *timing);  // metrics first: a client may read them next
       events->Done(result);

@@ -314,6 +314,11 @@ void RegisterOpenAiSpeechRoutes(HttpServer& server, ServerContext& ctx) {
           writer->SegmentFailed(index, e);
         };
         callbacks.on_finished = [writer](bool cancelled) { writer->Finish(cancelled); };
+        // pcm16 at 24 kHz, base64 in SSE; the compressed formats queue
+        // nothing until the end.
+        const std::size_t limit =
+            QueuedAudioLimit(ctx, kOutputRate * (request.sse ? 8.0 / 3 : 2.0));
+        callbacks.output_full = ResponderGate(responder, [limit] { return limit; });
         auto fanout = TtsFanout::Create(*ctx.tts, ctx.TtsPool(), ctx.config.tts.parallelism,
                                         responder->cancel(), std::move(callbacks));
         for (std::size_t i = 0; i < segments.size(); ++i) {

@@ -104,11 +104,17 @@ void RegisterRealtimeRoutes(HttpServer& server, ServerContext& ctx) {
       return;
     }
     std::weak_ptr<WebSocketSession> weak = ws;
+    const std::size_t limit = QueuedAudioLimit(ctx, RealtimeAudioOut::kBytesPerSecond);
     std::shared_ptr<RealtimeSession> session;
     try {
-      session =
-          RealtimeSession::Create(services, WantsBeta(ws->request()), [weak](std::string text) {
+      session = RealtimeSession::Create(
+          services, WantsBeta(ws->request()),
+          [weak](std::string text) {
             if (auto socket = weak.lock()) socket->SendText(std::move(text));
+          },
+          [weak, limit](std::function<void()> resume) {
+            auto socket = weak.lock();
+            return socket && socket->WaitForDrain(limit, std::move(resume));
           });
     } catch (const Error& e) {
       live->fetch_sub(1);

@@ -50,6 +50,17 @@ void FinishTurn(const std::string& route, const ChatTurnResult& result, const Tu
                timing.LogLine());
 }
 
+std::size_t QueuedAudioLimit(const ServerContext& ctx, double bytes_per_second) {
+  return static_cast<std::size_t>(ctx.config.server.max_queued_audio_ms * bytes_per_second / 1000);
+}
+
+OutputGate ResponderGate(std::shared_ptr<Responder> responder, std::function<std::size_t()> limit) {
+  return
+      [responder = std::move(responder), limit = std::move(limit)](std::function<void()> resume) {
+        return responder->WaitForDrain(limit(), std::move(resume));
+      };
+}
+
 void CountRejected(const std::string& route, const Error& error) {
   Metrics::Global().Increment("mirrorvox_errors_total",
                               {{"route", route}, {"kind", Error::KindName(error.kind())}});
