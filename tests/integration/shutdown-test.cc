@@ -116,7 +116,9 @@ TEST(ShutdownTest, SigtermWithWorkInFlightExitsCleanlyAndAnswersEveryone) {
     std::optional<mv::WebSocketMessage> m;
     do {
       m = ws->Receive(60000);
-      if (m) EXPECT_TRUE(json::parse(m->data, nullptr, false).is_object()) << m->data;
+      if (m) {
+        EXPECT_TRUE(json::parse(m->data, nullptr, false).is_object()) << m->data;
+      }
     } while (m);
     EXPECT_EQ(ws->close_code(), 1001);
   }
