@@ -62,7 +62,7 @@ TEST(BackPressure, ASlowSseClientHoldsTheAnswerBackAndThenGetsAllOfIt) {
 
   const std::string body = json{{"msg", {{{"role", "user"}, {"content", "talk a lot"}}}}}.dump();
   mvtest::StalledClient client(server.port(),
-                               "POST /api/chat HTTP/1.1\r\nHost: t\r\n"
+                               "POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                "Content-Type: application/json\r\n"
                                "Connection: close\r\nContent-Length: " +
                                    std::to_string(body.size()) + "\r\n\r\n" + body);
@@ -87,7 +87,9 @@ TEST(BackPressure, ASlowSseClientHoldsTheAnswerBackAndThenGetsAllOfIt) {
         MetricValue(metrics, "mirrorvox_output_paused") >= 1 ? paused_in_a_row + 1 : 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSERT_EQ(paused_in_a_row, 50) << "the answer never paused\n" << metrics;
+  ASSERT_EQ(paused_in_a_row, 50) << "the answer never paused\n"
+                                 << metrics
+                                 << "\nthe client got: " << client.ReadAll(1).substr(0, 400);
   EXPECT_GT(MetricValue(metrics, "mirrorvox_output_pauses_total"),
             MetricValue(before, "mirrorvox_output_pauses_total"));
   EXPECT_GT(max_queued, 0);

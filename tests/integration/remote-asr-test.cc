@@ -167,7 +167,10 @@ TEST_F(RemoteAsrTest, OpenAiTranscriptionsPastAServerError) {
   EXPECT_EQ(requests[0].fields["language"], "en");  // asr.language
   EXPECT_EQ(requests[1].fields["language"], "zh");  // the request's
   EXPECT_EQ(requests[1].filename, "audio.wav");
-  EXPECT_EQ(broken.requests().size(), 1u);
+  // Its health check (any answer below 500 on "/") may bring it back between
+  // the two requests on a slow machine; each try still failed over.
+  EXPECT_GE(broken.requests().size(), 1u);
+  EXPECT_LE(broken.requests().size(), 2u);
 }
 
 TEST_F(RemoteAsrTest, WhisperServerOneAtATimePastAStallingServer) {
