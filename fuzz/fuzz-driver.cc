@@ -1,6 +1,8 @@
 // Standalone driver: runs the seeds, then a fixed number of seeded random
 // mutations of them (flips, truncations, insertions, splices). A crash,
-// sanitizer report or uncaught exception fails the test.
+// sanitizer report or uncaught exception fails the test. With files as
+// arguments it runs just those (reproducing a libFuzzer find); with
+// --write-seeds DIR it writes the seeds there as a libFuzzer corpus.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -55,6 +57,15 @@ void Run(const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--write-seeds") {  // a libFuzzer corpus to start from
+    std::vector<std::string> seeds = FuzzSeeds();
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      std::ofstream out(std::string(argv[2]) + "/seed-" + std::to_string(i), std::ios::binary);
+      out << seeds[i];
+      if (!out) return 1;
+    }
+    return 0;
+  }
   if (argc > 1) {  // reproduce: run the given files
     for (int i = 1; i < argc; ++i) {
       std::ifstream in(argv[i], std::ios::binary);

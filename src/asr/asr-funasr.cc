@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "asr/asr-funasr-result.h"
 #include "audio/audio-encoder.h"
 #include "common/error.h"
 #include "common/secret-mask.h"
@@ -23,11 +24,6 @@ using nlohmann::json;
 // quiet means the server has said everything.
 constexpr int kOnlineSettleMs = 500;
 
-std::string StringField(const json& j, const char* name) {
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // What the server sent, gathered on the connection's I/O thread and read by
 // the waiting compute thread.
 class FunAsrReplies {
@@ -36,10 +32,10 @@ class FunAsrReplies {
 
   void OnMessage(const WebSocketMessage& message) {
     if (message.binary) return;
-    const json j = json::parse(message.data, nullptr, false);
-    if (!j.is_object()) return;
-    const std::string mode = StringField(j, "mode");
-    const std::string text = StringField(j, "text");
+    const std::optional<FunAsrResult> result = ParseFunAsrResult(message.data);
+    if (!result) return;
+    const std::string& mode = result->mode;
+    const std::string& text = result->text;
     std::lock_guard lock(mutex_);
     last_message_ = Clock::now();
     if (!speaking_) ++after_end_;

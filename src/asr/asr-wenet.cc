@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "asr/asr-wenet-result.h"
 #include "audio/audio-encoder.h"
 #include "common/error.h"
 #include "common/secret-mask.h"
@@ -19,21 +20,6 @@ using nlohmann::json;
 // 100 ms of audio per frame, as WeNet's own clients send.
 constexpr std::size_t kFrameBytes = 2 * AsrRemote::kSampleRate / 10;
 
-std::string StringField(const json& j, const char* name) {
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// The best sentence of a result. nbest is a JSON string holding the array;
-// an array as such is taken too.
-std::string BestSentence(const json& result) {
-  auto it = result.find("nbest");
-  if (it == result.end()) return {};
-  json nbest = it->is_string() ? json::parse(it->get<std::string>(), nullptr, false) : *it;
-  if (!nbest.is_array() || nbest.empty() || !nbest[0].is_object()) return {};
-  return StringField(nbest[0], "sentence");
-}
-
 // What the server sent, gathered on the connection's I/O thread and read by
 // the waiting compute thread.
 class WenetReplies {
@@ -42,17 +28,16 @@ class WenetReplies {
 
   void OnMessage(const WebSocketMessage& message) {
     if (message.binary) return;
-    const json j = json::parse(message.data, nullptr, false);
-    if (!j.is_object()) return;
+    const std::optional<WenetResult> r = ParseWenetResult(message.data);
+    if (!r) return;
     std::lock_guard lock(mutex_);
-    if (StringField(j, "status") == "failed") {
-      std::string why = StringField(j, "message");
+    if (r->type == WenetResult::Type::kFailed) {
       failure_ = Error(ErrorKind::kUpstream, "wenet_failed",
-                       who_ + " failed: " + (why.empty() ? "(no message)" : why));
-    } else {
-      const std::string type = StringField(j, "type");
-      if (type == "final_result") text_ = JoinTranscript(text_, BestSentence(j));
-      if (type == "speech_end") done_ = true;
+                       who_ + " failed: " + (r->text.empty() ? "(no message)" : r->text));
+    } else if (r->type == WenetResult::Type::kFinal) {
+      text_ = JoinTranscript(text_, r->text);
+    } else if (r->type == WenetResult::Type::kSpeechEnd) {
+      done_ = true;
     }
     cv_.notify_all();
   }

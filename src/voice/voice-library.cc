@@ -21,6 +21,7 @@
 #include "common/client-text.h"
 #include "common/error.h"
 #include "voice/reference-picker.h"
+#include "voice/voice-meta.h"
 #include "voice/voice-name.h"
 
 namespace mv {
@@ -39,15 +40,6 @@ std::string ReadAll(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-std::string IsoTime(int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 std::string UniqueSuffix() {
@@ -75,43 +67,7 @@ AudioBuffer Cut(const AudioBuffer& audio, double start, double end) {
   return out;
 }
 
-json MetaJson(const LibraryVoice& v) {
-  json j = v.ToJson();
-  j["transcript_source"] = v.transcript_source;
-  j["sample_rate"] = v.sample_rate;
-  j["source_seconds"] = v.source_seconds;
-  j["reference_start"] = v.reference_start;
-  j["created_ms"] = v.created_ms;
-  j["version"] = 1;
-  return j;
-}
-
-LibraryVoice FromMeta(const json& j) {
-  LibraryVoice v;
-  v.id = j.at("id").get<std::string>();
-  v.name = j.at("name").get<std::string>();
-  v.transcript = j.value("transcript", "");
-  v.transcript_source = j.value("transcript_source", "none");
-  v.duration = j.at("duration").get<double>();
-  v.sample_rate = j.value("sample_rate", 0);
-  v.voiced_seconds = j.value("voiced_seconds", 0.0);
-  v.source_seconds = j.value("source_seconds", 0.0);
-  v.reference_start = j.value("reference_start", 0.0);
-  v.created_ms = j.value("created_ms", int64_t{0});
-  v.created = j.value("created", IsoTime(v.created_ms));
-  return v;
-}
-
 }  // namespace
-
-json LibraryVoice::ToJson() const {
-  return {{"id", id},
-          {"name", name},
-          {"transcript", transcript},
-          {"duration", std::round(duration * 1000.0) / 1000.0},
-          {"voiced_seconds", std::round(voiced_seconds * 1000.0) / 1000.0},
-          {"created", created}};
-}
 
 VoiceLibrary::VoiceLibrary(VoiceLibraryConfig config, Transcriber transcriber)
     : config_(std::move(config)), transcriber_(std::move(transcriber)) {
@@ -136,7 +92,7 @@ void VoiceLibrary::Load() {
     if (!entry.is_directory() || name.front() == '.') continue;
     try {
       if (!IsValidVoiceId(name)) throw std::runtime_error("not a voice id");
-      LibraryVoice v = FromMeta(json::parse(ReadAll((entry.path() / kMeta).string())));
+      LibraryVoice v = ParseVoiceMeta(ReadAll((entry.path() / kMeta).string()));
       if (v.id != name) throw std::runtime_error("meta.json names id '" + v.id + "'");
       v.wav_path = (entry.path() / kWav).string();
       if (!fs::is_regular_file(v.wav_path)) throw std::runtime_error("no reference.wav");
@@ -214,7 +170,7 @@ LibraryVoice VoiceLibrary::Add(std::string_view name, std::string_view audio_byt
   v.created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
-  v.created = IsoTime(v.created_ms);
+  v.created = VoiceIsoTime(v.created_ms);
   v.wav_path = (fs::path(dir_) / id / kWav).string();
   Commit(v, EncodeAudio(clip, AudioFormat::kWav));
   spdlog::info(
@@ -237,7 +193,7 @@ void VoiceLibrary::Commit(const LibraryVoice& v, const std::string& wav) {
       throw Error(ErrorKind::kInternal, "storage_failed",
                   "cannot create '" + temp + "': " + ec.message());
     WriteNewFileSynced(temp + "/" + kWav, wav);
-    WriteNewFileSynced(temp + "/" + kMeta, MetaJson(v).dump(2) + "\n");
+    WriteNewFileSynced(temp + "/" + kMeta, VoiceMetaText(v));
     SyncDirectory(temp);
     std::lock_guard lock(mutex_);
     try {
