@@ -96,13 +96,38 @@ TEST_F(ClientTest, UnknownVoiceFailsWithTheServersReason) {
   EXPECT_NE(r.err.find("unknown_voice"), std::string::npos) << r.err;
 }
 
+// Runs `argv` and sends it SIGINT once it says "connected to" (its Ctrl-C
+// handler is in place by then), however slow the machine: a fixed delay
+// killed a client still starting under a sanitizer. Exit code: the client's.
+mvtest::CommandResult CtrlCWhenConnected(const std::vector<std::string>& argv,
+                                         const std::map<std::string, std::string>& env = {}) {
+  const std::string err = mvtest::TempDir() + "/client.err";
+  std::string command;
+  for (const auto& a : argv) command += " '" + a + "'";
+  const std::string script = command + " 2>'" + err +
+                             "' & pid=$!\n"
+                             "for i in $(seq 1200); do\n"
+                             "  grep -q 'connected to' '" +
+                             err +
+                             "' && break\n"
+                             "  kill -0 $pid 2>/dev/null || break\n"
+                             "  sleep 0.1\n"
+                             "done\n"
+                             "kill -INT $pid 2>/dev/null\n"
+                             "wait $pid; code=$?\n"
+                             "cat '" +
+                             err +
+                             "' >&2\n"
+                             "exit $code\n";
+  return mvtest::RunCommand({"/bin/sh", "-c", script}, env, 180);
+}
+
 TEST_F(ClientTest, CtrlCClosesCleanly) {
   // 20 s of push-to-talk audio: SIGINT comes long before the turn ends.
   mv::AudioBuffer silence{std::vector<float>(20 * 16000, 0.0f), 16000};
   mvtest::WriteFile(Path("long.wav"), mv::EncodeAudio(silence, mv::AudioFormat::kWav));
-  auto r = RunCommand({"/usr/bin/timeout", "--preserve-status", "-s", "INT", "3", MV_BINARY,
-                       "client", Url(), "--push-to-talk", "--input", Path("long.wav"), "--output",
-                       Path("int.wav")});
+  auto r = CtrlCWhenConnected({MV_BINARY, "client", Url(), "--push-to-talk", "--input",
+                               Path("long.wav"), "--output", Path("int.wav")});
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_NE(r.err.find("interrupted: closing the session"), std::string::npos) << r.err;
 }
@@ -125,9 +150,7 @@ TEST_F(ClientTest, TypedTurnPlaysThroughTheSoundCardAdapter) {
 
 TEST_F(ClientTest, MicrophoneSessionWithEchoCancellationEndsCleanlyOnCtrlC) {
   // Push-to-talk with nobody pressing Enter: nothing is sent, the devices run.
-  auto r = RunCommand({"/usr/bin/timeout", "--preserve-status", "-s", "INT", "2", MV_BINARY,
-                       "client", Url(), "--push-to-talk"},
-                      NullSoundCard());
+  auto r = CtrlCWhenConnected({MV_BINARY, "client", Url(), "--push-to-talk"}, NullSoundCard());
   EXPECT_EQ(r.exit_code, 0) << r.err;  // an unlimited session ends with Ctrl-C
   EXPECT_NE(r.err.find("echo cancellation on"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("interrupted: closing the session"), std::string::npos) << r.err;
