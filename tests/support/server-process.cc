@@ -32,6 +32,14 @@ std::vector<std::string> Wrapper() {
   return out;
 }
 
+// MIRRORVOX_TEST_SERVER_BINARY: the server ServerProcess starts, instead of
+// the one built beside the tests (valgrind runs a plain build's server from
+// the sanitizer build's test binary, so that pass compiles no test code).
+const char* ServerBinary() {
+  const char* b = std::getenv("MIRRORVOX_TEST_SERVER_BINARY");
+  return b && *b ? b : MV_BINARY;
+}
+
 int Slowdown() {
   if (const char* s = std::getenv("MIRRORVOX_TEST_SLOWDOWN")) return std::max(1, std::atoi(s));
   return Wrapper().empty() ? 1 : 20;
@@ -120,7 +128,7 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args,
   log_path_ = dir + "/server.log";
   std::vector<std::string> argv = Wrapper();
   check_exit_ = !argv.empty() || std::getenv("MIRRORVOX_TEST_CHECK_EXIT") != nullptr;
-  for (const char* a : {MV_BINARY, "serve", "--host", "127.0.0.1", "--port", "0"})
+  for (const char* a : {ServerBinary(), "serve", "--host", "127.0.0.1", "--port", "0"})
     argv.push_back(a);
   argv.insert(argv.end(), args.begin(), args.end());
   // Tests name their LLM and their keys: whatever listens on this machine's
