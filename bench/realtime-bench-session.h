@@ -17,6 +17,7 @@
 
 #include "common/error.h"
 #include "net/websocket-client.h"
+#include "support/test-net.h"
 
 namespace mvbench {
 
@@ -70,7 +71,7 @@ class Session {
       cv_.notify_all();
     };
     try {
-      ws_ = mv::WebSocketClient::Connect(url, {}, mv::CancelToken(), std::move(cb));
+      ws_ = mv::WebSocketClient::Connect(mv::TestNet(), url, {}, mv::CancelToken(), std::move(cb));
     } catch (const mv::Error& e) {
       std::lock_guard lock(mutex_);
       problems_.push_back(std::string("connect: ") + e.what());

@@ -46,6 +46,12 @@ std::string Root(std::string url) {
   return url;
 }
 
+// `mirrorvox doctor` asks one thing at a time: one client, gone at exit.
+HttpClient& DoctorClient() {
+  static HttpClient client(1);
+  return client;
+}
+
 ClientResponse Get(const std::string& url, bool verify_tls = true) {
   ClientRequest req;
   req.url = url;
@@ -54,7 +60,7 @@ ClientResponse Get(const std::string& url, bool verify_tls = true) {
   req.idle_timeout_ms = 5000;
   req.max_body_bytes = 4u << 20;
   req.verify_tls = verify_tls;
-  return HttpClient::Shared().Fetch(req);
+  return DoctorClient().Fetch(req);
 }
 
 // "answers (HTTP 200), speaks GPT-SoVITS api_v2 1.0" and the like.
@@ -197,7 +203,7 @@ void CheckLlm(const Config& config, DoctorLines& out) {
       req.first_byte_timeout_ms = 10000;
       if (!llm.endpoints[i].key.empty())
         req.headers.emplace_back("Authorization", "Bearer " + llm.endpoints[i].key);
-      ClientResponse r = HttpClient::Shared().Fetch(req);
+      ClientResponse r = DoctorClient().Fetch(req);
       json list = json::parse(r.body, nullptr, false);
       if (r.status == 200 && list.is_object() && list.contains("data"))
         out.push_back({true,

@@ -8,6 +8,8 @@
 
 #include "app/reference-transcripts.h"
 #include "llm/auto-llm.h"
+#include "net/http-client.h"
+#include "net/net-io.h"
 #include "pipeline/chat-turn.h"
 #include "server/access-control.h"
 #include "server/http-server.h"
@@ -30,11 +32,13 @@ Runtime::Runtime(Config config) {
   access_->CheckStartup();
   spdlog::info("loading engines: asr={} tts={}", c.asr.engine,
                c.tts.engine.empty() ? "auto" : c.tts.engine);
-  ctx_.asr = CreateAsr(c.asr);
+  ctx_.net = std::make_shared<NetIo>(c.server.io_threads);
+  ctx_.http = std::make_shared<HttpClient>(ctx_.net);
+  ctx_.asr = CreateAsr(c.asr, ctx_.http);
   // References without a transcript (GPT-SoVITS v3/v4 refuse them) get one.
   FillReferenceTranscripts(ctx_.config.tts, ctx_.config.audio, *ctx_.asr);
   if (c.tts.IsRemote()) {
-    ctx_.tts = CreateTts(c.tts);  // the server clones references itself
+    ctx_.tts = CreateTts(c.tts, ctx_.http);  // the server clones references itself
   } else {
     // The embedded engines cannot clone: references (mirror voice, emotion
     // clips) are rendered by voice matching.
@@ -45,13 +49,13 @@ Runtime::Runtime(Config config) {
   // Configured endpoints, else one discovered on this machine, else echo;
   // every reply goes through the tool loop: MCP tools when configured, and
   // the functions a realtime client declares.
-  auto llm = std::make_unique<AutoLlm>(c.llm);
+  auto llm = std::make_unique<AutoLlm>(c.llm, ctx_.http);
   ctx_.llm_status = llm.get();
   if (c.tools.enabled()) {
-    ctx_.tools = std::make_shared<ToolRegistry>(c.tools);
+    ctx_.tools = std::make_shared<ToolRegistry>(c.tools, ctx_.http);
     ctx_.tools->Start();
   }
-  ctx_.llm = std::make_unique<ToolLoopLlm>(std::move(llm), ctx_.tools, c.tools);
+  ctx_.llm = std::make_unique<ToolLoopLlm>(std::move(llm), ctx_.tools, c.tools, ctx_.net);
   SetUpVoiceIdentity(ctx_);
   ctx_.compute = std::make_unique<ThreadPool>(c.server.compute_threads);
   if (c.tts.IsRemote()) {
@@ -151,6 +155,11 @@ void Runtime::Stop() {
   // Nothing uses the engines any more.
   ctx_.asr.reset();
   ctx_.tts.reset();
+  ctx_.speakers.reset();
+  ctx_.speaker_encoder.reset();
+  // Last: every engine and client that posted to the network is gone.
+  ctx_.http.reset();
+  ctx_.net.reset();
   spdlog::info("stopped");
 }
 

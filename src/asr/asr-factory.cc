@@ -10,13 +10,13 @@
 
 namespace mv {
 
-std::unique_ptr<Asr> CreateAsr(const AsrConfig& config) {
+std::unique_ptr<Asr> CreateAsr(const AsrConfig& config, std::shared_ptr<HttpClient> http) {
   config.Validate();  // also rejects an unknown engine, naming asr.engine
   if (config.engine == "pocketsphinx") return std::make_unique<AsrPocketsphinx>(config);
-  if (config.engine == "funasr") return std::make_unique<AsrFunAsr>(config);
-  if (config.engine == "wenet") return std::make_unique<AsrWenet>(config);
-  if (config.engine == "openai-transcriptions") return std::make_unique<AsrOpenAi>(config);
-  if (config.engine == "whisper-server") return std::make_unique<AsrWhisperServer>(config);
+  if (config.engine == "funasr") return std::make_unique<AsrFunAsr>(config, http);
+  if (config.engine == "wenet") return std::make_unique<AsrWenet>(config, http);
+  if (config.engine == "openai-transcriptions") return std::make_unique<AsrOpenAi>(config, http);
+  if (config.engine == "whisper-server") return std::make_unique<AsrWhisperServer>(config, http);
   throw Error(ErrorKind::kInvalidInput, "bad_config",
               "asr.engine: unknown engine '" + config.engine + "'");
 }

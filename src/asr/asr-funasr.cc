@@ -123,7 +123,8 @@ std::string StartFrame(const FunAsrConfig& c) {
 
 }  // namespace
 
-AsrFunAsr::AsrFunAsr(const AsrConfig& config) : AsrRemote(config, /*health_path=*/"") {
+AsrFunAsr::AsrFunAsr(const AsrConfig& config, std::shared_ptr<HttpClient> http)
+    : AsrRemote(config, /*health_path=*/"", std::move(http)) {
   config.funasr.Validate();
 }
 
@@ -138,7 +139,7 @@ std::string AsrFunAsr::Attempt(const std::string& url, const AudioBuffer& audio,
   options.connect_timeout_ms = config_.remote.connect_timeout_ms;
   options.send_timeout_ms = config_.remote.idle_timeout_ms;
   options.verify_tls = config_.verify_tls;
-  auto ws = WebSocketClient::Connect(url, options, cancel, std::move(callbacks));
+  auto ws = WebSocketClient::Connect(*http_->io(), url, options, cancel, std::move(callbacks));
 
   ws->SendText(StartFrame(c));
   const std::string pcm = ToPcm16(audio.samples.data(), audio.samples.size());

@@ -11,6 +11,7 @@
 // ends in a kTimeout that says so.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "asr/asr-remote.h"
@@ -19,7 +20,7 @@ namespace mv {
 
 class AsrFunAsr : public AsrRemote {
  public:
-  explicit AsrFunAsr(const AsrConfig& config);
+  explicit AsrFunAsr(const AsrConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
  protected:
   std::string Attempt(const std::string& url, const AudioBuffer& audio, const std::string& language,

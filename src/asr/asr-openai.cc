@@ -13,7 +13,8 @@ constexpr std::string_view kPath = "/audio/transcriptions";
 
 }  // namespace
 
-AsrOpenAi::AsrOpenAi(const AsrConfig& config) : AsrRemote(config, /*health_path=*/"/") {
+AsrOpenAi::AsrOpenAi(const AsrConfig& config, std::shared_ptr<HttpClient> http)
+    : AsrRemote(config, /*health_path=*/"/", std::move(http)) {
   config.openai.Validate();
 }
 

@@ -6,6 +6,7 @@
 // API base (".../v1") or the full ".../audio/transcriptions" URL.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "asr/asr-remote.h"
@@ -14,7 +15,7 @@ namespace mv {
 
 class AsrOpenAi : public AsrRemote {
  public:
-  explicit AsrOpenAi(const AsrConfig& config);
+  explicit AsrOpenAi(const AsrConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
   // The URL the request goes to for an endpoint URL.
   static std::string RequestUrl(const std::string& endpoint);

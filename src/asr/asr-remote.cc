@@ -87,7 +87,7 @@ std::string AsrRemote::PostFormForText(const std::string& url, MultipartWriter& 
   request.headers = std::move(headers);
   request.headers.emplace_back("Content-Type", form.content_type());
   request.body = form.Finish();
-  ClientResponse response = HttpClient::Shared().Fetch(request, cancel);
+  ClientResponse response = http_->Fetch(request, cancel);
   if (response.status != 200) throw HttpStatusError(who, response.status, response.body);
   auto j = nlohmann::json::parse(response.body, nullptr, false);
   if (!j.is_object() || !j.contains("text") || !j["text"].is_string())
@@ -102,8 +102,11 @@ std::string AsrRemote::WithPath(const std::string& endpoint, std::string_view pa
   return url.ends_with(path) ? url : url + std::string(path);
 }
 
-AsrRemote::AsrRemote(const AsrConfig& config, std::string health_path)
-    : config_(config), pool_(PoolConfig(config, std::move(health_path))) {}
+AsrRemote::AsrRemote(const AsrConfig& config, std::string health_path,
+                     std::shared_ptr<HttpClient> http)
+    : config_(config),
+      http_(http ? std::move(http) : std::make_shared<HttpClient>(1)),
+      pool_(PoolConfig(config, std::move(health_path)), http_) {}
 
 AsrResult AsrRemote::Transcribe(const AudioBuffer& audio, const CancelToken& cancel) {
   return TranscribeIn(audio, config_.language, cancel);

@@ -7,6 +7,7 @@
 // blocks the calling (compute) thread for the whole exchange.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,8 +36,9 @@ class AsrRemote : public Asr {
 
  protected:
   // `health_path` replaces the pool's ("" = none: WebSocket servers answer
-  // no plain GET).
-  AsrRemote(const AsrConfig& config, std::string health_path);
+  // no plain GET). `http`: the runtime's client (network I/O context);
+  // null: a private one.
+  AsrRemote(const AsrConfig& config, std::string health_path, std::shared_ptr<HttpClient> http);
 
   // One try on the endpoint at `url`; returns the transcript. Throws
   // mv::Error: kUnavailable, kTimeout or kUpstream move on to the next
@@ -59,6 +61,7 @@ class AsrRemote : public Asr {
   static std::string WithPath(const std::string& endpoint, std::string_view path);
 
   const AsrConfig config_;
+  const std::shared_ptr<HttpClient> http_;  // requests, and WebSockets on http_->io()
 
  private:
   RemotePool pool_;

@@ -87,7 +87,8 @@ class WenetReplies {
 
 }  // namespace
 
-AsrWenet::AsrWenet(const AsrConfig& config) : AsrRemote(config, /*health_path=*/"") {
+AsrWenet::AsrWenet(const AsrConfig& config, std::shared_ptr<HttpClient> http)
+    : AsrRemote(config, /*health_path=*/"", std::move(http)) {
   config.wenet.Validate();
 }
 
@@ -102,7 +103,7 @@ std::string AsrWenet::Attempt(const std::string& url, const AudioBuffer& audio,
   options.connect_timeout_ms = config_.remote.connect_timeout_ms;
   options.send_timeout_ms = config_.remote.idle_timeout_ms;
   options.verify_tls = config_.verify_tls;
-  auto ws = WebSocketClient::Connect(url, options, cancel, std::move(callbacks));
+  auto ws = WebSocketClient::Connect(*http_->io(), url, options, cancel, std::move(callbacks));
 
   const json start = {{"signal", "start"},
                       {"nbest", config_.wenet.nbest},

@@ -9,6 +9,7 @@
 // the result is in.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "asr/asr-remote.h"
@@ -17,7 +18,7 @@ namespace mv {
 
 class AsrWenet : public AsrRemote {
  public:
-  explicit AsrWenet(const AsrConfig& config);
+  explicit AsrWenet(const AsrConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
  protected:
   std::string Attempt(const std::string& url, const AudioBuffer& audio, const std::string& language,

@@ -14,8 +14,8 @@ constexpr std::string_view kPath = "/inference";
 
 }  // namespace
 
-AsrWhisperServer::AsrWhisperServer(const AsrConfig& config)
-    : AsrRemote(config, /*health_path=*/"/health") {
+AsrWhisperServer::AsrWhisperServer(const AsrConfig& config, std::shared_ptr<HttpClient> http)
+    : AsrRemote(config, /*health_path=*/"/health", std::move(http)) {
   config.whisper_server.Validate();
 }
 

@@ -8,6 +8,7 @@
 // ".../inference").
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "asr/asr-remote.h"
@@ -16,7 +17,7 @@ namespace mv {
 
 class AsrWhisperServer : public AsrRemote {
  public:
-  explicit AsrWhisperServer(const AsrConfig& config);
+  explicit AsrWhisperServer(const AsrConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
   static std::string RequestUrl(const std::string& endpoint);
 

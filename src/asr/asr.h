@@ -36,7 +36,11 @@ class Asr {
   }
 };
 
+class HttpClient;
+
 // Factory keyed by config.engine. Throws mv::Error for an unknown engine.
-std::unique_ptr<Asr> CreateAsr(const AsrConfig& config);
+// Remote engines talk through `http` (the runtime's, on the network I/O
+// context); null: each makes a private client.
+std::unique_ptr<Asr> CreateAsr(const AsrConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
 }  // namespace mv

@@ -58,7 +58,7 @@ void RealtimeClient::Connect(const std::atomic<bool>& stop) {
     if (stop) cancel.Cancel();
   });
   try {
-    ws_ = WebSocketClient::Connect(url_, options, cancel);
+    ws_ = WebSocketClient::Connect(io_, url_, options, cancel);
   } catch (const Error& e) {
     connected = true;
     watch.join();

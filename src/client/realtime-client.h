@@ -19,6 +19,7 @@
 
 #include "client/audio-io.h"
 #include "client/client-config.h"
+#include "net/net-io.h"
 
 namespace mv {
 
@@ -63,6 +64,7 @@ class RealtimeClient {
   std::ostream& err_;
   int turns_ = 0;  // 0 = unlimited
   std::string url_;
+  NetIo io_{1};  // before ws_: the connection runs on it
   std::unique_ptr<WebSocketClient> ws_;
   std::thread sender_;
   std::atomic<int> next_event_id_{0};

@@ -14,9 +14,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <thread>
 
 #include "net/http-url.h"
+#include "net/net-io.h"
+#include "net/timer-queue.h"
 #include "net/tls-client.h"
 
 namespace mv {
@@ -83,9 +84,10 @@ std::string ClientResponse::Header(std::string_view lower_name) const {
 struct HttpClient::Impl {
   struct Op;
 
-  asio::io_context ioc;
-  asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
-  std::vector<std::thread> threads;
+  explicit Impl(std::shared_ptr<NetIo> n) : net(std::move(n)), ioc(net->context()) {}
+
+  const std::shared_ptr<NetIo> net;  // the I/O threads; shared with other clients
+  asio::io_context& ioc;
 
   mutable std::mutex mutex;        // guards ops, next_id, stopping
   std::condition_variable ops_cv;  // signalled when ops shrinks
@@ -97,7 +99,7 @@ struct HttpClient::Impl {
   enum class Phase { kConnect, kFirstByte, kIdle };
 
   struct Op : std::enable_shared_from_this<Op> {
-    Impl* impl;
+    std::shared_ptr<Impl> impl;  // outlives the client when an op is slow to end
     std::uint64_t id = 0;
     ClientRequest request;
     CancelToken cancel;
@@ -115,7 +117,8 @@ struct HttpClient::Impl {
     std::string authority;
     CancelRegistration cancel_hook;  // unhooked from `cancel` when the op goes
 
-    Op(Impl* i, asio::io_context& ioc) : impl(i), strand(asio::make_strand(ioc)) {}
+    Op(std::shared_ptr<Impl> i, asio::io_context& ioc)
+        : impl(std::move(i)), strand(asio::make_strand(ioc)) {}
 
     // Strand only. Ends the request: closing the socket fails whatever is pending.
     void Stop(Abort why) {
@@ -178,7 +181,7 @@ struct HttpClient::Impl {
         spdlog::error("HTTP client: on_complete threw: {}", e.what());
       }
     }
-    auto* impl = op.impl;
+    Impl* impl = op.impl.get();
     std::lock_guard lock(impl->mutex);
     impl->ops.erase(op.id);
     impl->ops_cv.notify_all();
@@ -313,12 +316,13 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(int io_threads) : impl_(std::make_shared<Impl>()) {
-  for (int i = 0; i < std::max(1, io_threads); ++i)
-    impl_->threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
-}
+HttpClient::HttpClient(int io_threads) : HttpClient(std::make_shared<NetIo>(io_threads)) {}
+
+HttpClient::HttpClient(std::shared_ptr<NetIo> net)
+    : timers_(std::make_unique<TimerQueue>(net)), impl_(std::make_shared<Impl>(std::move(net))) {}
 
 HttpClient::~HttpClient() {
+  timers_.reset();  // pending RunAfter deadlines are dropped unrun
   std::vector<std::shared_ptr<Impl::Op>> live;
   {
     std::lock_guard lock(impl_->mutex);
@@ -328,24 +332,16 @@ HttpClient::~HttpClient() {
   }
   for (auto& op : live) asio::post(op->strand, [op] { op->Stop(Abort::kShutdown); });
   live.clear();
-  {
-    // Every request still gets its on_complete before the threads go away.
-    std::unique_lock lock(impl_->mutex);
-    impl_->ops_cv.wait_for(lock, std::chrono::seconds(5), [&] { return impl_->ops.empty(); });
-  }
-  impl_->work.reset();
-  impl_->ioc.stop();  // pending RunAfter timers are dropped unrun
-  for (auto& t : impl_->threads) t.join();
+  // Every request still gets its on_complete before the owner's state goes.
+  std::unique_lock lock(impl_->mutex);
+  if (!impl_->ops_cv.wait_for(lock, std::chrono::seconds(5), [&] { return impl_->ops.empty(); }))
+    spdlog::warn("HTTP client: {} request(s) still ending at shutdown", impl_->ops.size());
 }
 
-HttpClient& HttpClient::Shared() {
-  // Never destroyed: callbacks may still run while statics are torn down.
-  static HttpClient* client = new HttpClient(2);
-  return *client;
-}
+const std::shared_ptr<NetIo>& HttpClient::io() const { return impl_->net; }
 
 void HttpClient::Stream(ClientRequest request, CancelToken cancel, ClientCallbacks callbacks) {
-  auto op = std::make_shared<Impl::Op>(impl_.get(), impl_->ioc);
+  auto op = std::make_shared<Impl::Op>(impl_, impl_->ioc);
   op->request = std::move(request);
   op->cancel = cancel;
   op->callbacks = std::move(callbacks);
@@ -402,16 +398,7 @@ ClientResponse HttpClient::Fetch(const ClientRequest& request, const CancelToken
 }
 
 void HttpClient::RunAfter(int delay_ms, std::function<void()> fn) {
-  auto timer = std::make_shared<asio::steady_timer>(
-      impl_->ioc, std::chrono::milliseconds(std::max(0, delay_ms)));
-  timer->async_wait([timer, fn = std::move(fn)](boost::system::error_code ec) {
-    if (ec) return;
-    try {
-      fn();
-    } catch (const std::exception& e) {
-      spdlog::error("HTTP client: RunAfter callback threw: {}", e.what());
-    }
-  });
+  timers_->RunAfter(delay_ms, std::move(fn));
 }
 
 int HttpClient::active() const {

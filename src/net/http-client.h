@@ -2,11 +2,13 @@
 // https://, streaming bodies, per-phase timeouts, cancellation that closes
 // the socket at once. Boost.Beast stays inside http-client.cc.
 //
-// Threading: requests run on the client's own I/O threads. Callbacks of one
-// request are serialized and run on an I/O thread: keep them short, never
-// block in them, and never call Fetch() from them.
+// Threading: requests run on the threads of a NetIo (net/net-io.h): the
+// runtime's one network I/O context, shared by every client, or a private
+// one. Callbacks of one request are serialized and run on an I/O thread:
+// keep them short, never block in them, and never call Fetch() from them.
 // Ownership: destroying the client cancels every request in flight (each
-// still gets its on_complete) and joins the I/O threads, so never destroy it
+// still gets its on_complete) and drops pending RunAfter() deadlines, and
+// returns once none of its callbacks can run any more, so never destroy it
 // from one of its own callbacks.
 #pragma once
 
@@ -62,15 +64,22 @@ struct ClientCallbacks {
   std::function<void(std::optional<Error> error)> on_complete;
 };
 
+class NetIo;
+class TimerQueue;
+
 class HttpClient {
  public:
+  // On a private NetIo with `io_threads` threads (tests, the CLI).
   explicit HttpClient(int io_threads = 1);
+  // On a shared NetIo, which must outlive the client.
+  explicit HttpClient(std::shared_ptr<NetIo> net);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // A process-wide client with two I/O threads, created on first use.
-  static HttpClient& Shared();
+  // The I/O context the requests run on, for WebSocket connections and
+  // timers of the same engine.
+  const std::shared_ptr<NetIo>& io() const;
 
   // Starts a request and returns at once. Cancelling `cancel` closes the
   // connection immediately; on_complete then reports kCancelled and no
@@ -92,6 +101,7 @@ class HttpClient {
 
  private:
   struct Impl;
+  std::unique_ptr<TimerQueue> timers_;  // RunAfter(); stopped first
   std::shared_ptr<Impl> impl_;
 };
 

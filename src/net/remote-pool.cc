@@ -7,7 +7,6 @@
 #include <condition_variable>
 #include <list>
 #include <mutex>
-#include <thread>
 
 #include "common/config-check.h"
 #include "common/metrics.h"
@@ -71,7 +70,7 @@ void RemotePoolConfig::Validate(const std::string& key_prefix) const {
 
 // Everything the waiting threads, the health thread and cancel callbacks
 // share; cancel callbacks hold it weakly, so they may outlive the pool.
-struct RemotePool::Impl {
+struct RemotePool::Impl : std::enable_shared_from_this<Impl> {
   enum class Outcome { kOk, kFailed, kNeutral };
   struct Endpoint {
     RemoteEndpointConfig config;
@@ -87,21 +86,23 @@ struct RemotePool::Impl {
     int granted = -1;
   };
 
-  explicit Impl(RemotePoolConfig c) : config(std::move(c)) {
+  Impl(RemotePoolConfig c, HttpClient* h) : config(std::move(c)), http(h) {
     for (const auto& e : config.endpoints) endpoints.push_back({e});
   }
 
   const RemotePoolConfig config;
-  std::thread health_thread;
+  HttpClient* const http;  // the pool's, alive while !stopping; for health probes
 
   mutable std::mutex mutex;            // guards everything below
   std::condition_variable granted_cv;  // a waiter got a slot, was cancelled, or time moved on
-  std::condition_variable health_cv;   // an endpoint started cooling down, or stopping
+  std::condition_variable health_cv;   // a health round ended a step (the destructor waits)
   std::vector<Endpoint> endpoints;
   std::list<Waiter*> waiters;  // first come, first served
   int failovers = 0;
   bool stopping = false;
-  CancelToken probe_cancel;  // of the health probe in flight
+  bool health_pending = false;  // a round is scheduled or its probes are in flight
+  int health_busy = 0;          // probes in flight + rounds starting them
+  CancelToken probe_cancel;     // fired by the destructor: every probe in flight
 
   std::string Name() const { return config.name.empty() ? "remote pool" : config.name; }
   int size() const { return static_cast<int>(endpoints.size()); }
@@ -225,59 +226,84 @@ struct RemotePool::Impl {
           Metrics::Global().Increment(
               "mirrorvox_remote_cooldowns_total",
               {{"pool", config.name}, {"endpoint", MaskUrlCredentials(e.config.url)}});
-        health_cv.notify_all();
+        ScheduleHealthLocked();
       }
     }
     DispatchLocked(now);
   }
 
-  // Probes cooling endpoints every health_interval_ms: any HTTP answer below
-  // 500 brings one back before its cool-down ends. Blocked on health_cv
-  // while nothing cools down.
-  void HealthLoop() {
-    HttpClient client(1);
-    std::unique_lock lock(mutex);
-    while (!stopping) {
-      bool any_cooling = false;
-      for (int i = 0; i < size(); ++i) any_cooling |= CoolingLocked(i, Clock::now());
-      if (!any_cooling) {
-        health_cv.wait(lock);
-        continue;
-      }
-      // The first probe one interval after the failure, then every interval.
-      health_cv.wait_for(lock, std::chrono::milliseconds(config.health_interval_ms));
-      for (int i = 0; i < size() && !stopping; ++i) {
+  // Health checks cost no thread: a round is a timer on the network I/O
+  // context, one interval after a cool-down starts and one interval after
+  // the previous round's last probe answered, while anything cools down. Any
+  // HTTP answer below 500 brings an endpoint back before its cool-down ends.
+  void ScheduleHealthLocked() {
+    if (stopping || health_pending || config.health_path.empty() || !http) return;
+    health_pending = true;
+    http->RunAfter(config.health_interval_ms, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->HealthRound();
+    });
+  }
+
+  void HealthRound() {
+    std::vector<std::pair<int, std::string>> cooling;
+    {
+      std::lock_guard lock(mutex);
+      health_pending = false;
+      if (stopping) return;
+      for (int i = 0; i < size(); ++i) {
         if (!CoolingLocked(i, Clock::now())) continue;
         std::string url = endpoints[i].config.url;
         while (!url.empty() && url.back() == '/') url.pop_back();
-        CancelToken cancel;
-        probe_cancel = cancel;
-        lock.unlock();
-        ClientRequest req;
-        req.url = url + config.health_path;
-        req.connect_timeout_ms = std::min(config.connect_timeout_ms, 2000);
-        req.first_byte_timeout_ms = 2000;
-        req.idle_timeout_ms = 2000;
-        req.max_body_bytes = 64 * 1024;
-        bool healthy = false;
-        try {
-          healthy = client.Fetch(req, cancel).status < 500;
-        } catch (const Error&) {
-        }
-        lock.lock();
-        if (stopping || !healthy || !CoolingLocked(i, Clock::now())) continue;
-        Endpoint& e = endpoints[i];
-        e.cooling_until = {};
-        e.consecutive_failures = 0;
-        spdlog::info("{}: endpoint {} answers its health check again; back in rotation", Name(),
-                     MaskUrlCredentials(e.config.url));
-        DispatchLocked(Clock::now());
+        cooling.emplace_back(i, url + config.health_path);
       }
+      if (cooling.empty()) return;
+      health_pending = true;
+      // +1 for this round itself, so the last probe answering while
+      // others are still being started does not end it early.
+      health_busy += static_cast<int>(cooling.size()) + 1;
     }
+    for (auto& [index, url] : cooling) {
+      ClientRequest req;
+      req.url = std::move(url);
+      req.connect_timeout_ms = std::min(config.connect_timeout_ms, 2000);
+      req.first_byte_timeout_ms = 2000;
+      req.idle_timeout_ms = 2000;
+      req.max_body_bytes = 64 * 1024;
+      auto status = std::make_shared<int>(0);
+      ClientCallbacks cb;
+      cb.on_head = [status](int code, const auto&) { *status = code; };
+      cb.on_complete = [self = shared_from_this(), index, status](std::optional<Error> error) {
+        self->ProbeAnswered(index, !error && *status > 0 && *status < 500);
+      };
+      http->Stream(std::move(req), probe_cancel, std::move(cb));
+    }
+    ProbeAnswered(-1, false);  // the round's own share
+  }
+
+  void ProbeAnswered(int index, bool healthy) {
+    std::lock_guard lock(mutex);
+    if (index >= 0 && healthy && !stopping && CoolingLocked(index, Clock::now())) {
+      Endpoint& e = endpoints[index];
+      e.cooling_until = {};
+      e.consecutive_failures = 0;
+      spdlog::info("{}: endpoint {} answers its health check again; back in rotation", Name(),
+                   MaskUrlCredentials(e.config.url));
+      DispatchLocked(Clock::now());
+    }
+    if (--health_busy > 0) return;
+    health_pending = false;
+    health_cv.notify_all();
+    for (int i = 0; i < size(); ++i)
+      if (CoolingLocked(i, Clock::now())) {
+        ScheduleHealthLocked();
+        break;
+      }
   }
 };
 
-RemotePool::RemotePool(RemotePoolConfig config) : impl_(std::make_shared<Impl>(std::move(config))) {
+RemotePool::RemotePool(RemotePoolConfig config, std::shared_ptr<HttpClient> http)
+    : http_(http ? std::move(http) : std::make_shared<HttpClient>(1)),
+      impl_(std::make_shared<Impl>(std::move(config), http_.get())) {
   if (!impl_->config.name.empty()) {
     auto& m = Metrics::Global();
     m.Describe("mirrorvox_remote_failovers_total", "counter",
@@ -285,21 +311,19 @@ RemotePool::RemotePool(RemotePoolConfig config) : impl_(std::make_shared<Impl>(s
     m.Describe("mirrorvox_remote_cooldowns_total", "counter",
                "Times a remote endpoint was taken out of rotation, by pool and endpoint");
   }
-  if (!impl_->config.health_path.empty() && !impl_->endpoints.empty())
-    impl_->health_thread = std::thread([impl = impl_.get()] { impl->HealthLoop(); });
 }
 
 RemotePool::~RemotePool() {
-  CancelToken probe;
   {
     std::lock_guard lock(impl_->mutex);
     impl_->stopping = true;
-    probe = impl_->probe_cancel;
   }
-  impl_->health_cv.notify_all();
   impl_->granted_cv.notify_all();
-  probe.Cancel();
-  if (impl_->health_thread.joinable()) impl_->health_thread.join();
+  impl_->probe_cancel.Cancel();
+  // No probe may still use the client after this; a scheduled round finds
+  // `stopping` (or the state gone) and does nothing.
+  std::unique_lock lock(impl_->mutex);
+  impl_->health_cv.wait(lock, [&] { return impl_->health_busy == 0; });
 }
 
 int RemotePool::size() const { return impl_->size(); }

@@ -12,10 +12,11 @@
 // Dispatch: waiting calls get slots first come, first served; among free
 // endpoints the least loaded (busy / max_concurrency) wins, ties going to
 // the one idle longest. Cooling endpoints are used only when no other is
-// left to try. Health checks run on one background thread per pool (when
-// health_path is set): every health_interval_ms it GETs health_path on each
-// cooling endpoint, and any HTTP answer below 500 ends that cool-down. A
-// successful request on an endpoint also ends its cool-down.
+// left to try. Health checks (when health_path is set) are timers and
+// asynchronous requests on the pool's HttpClient, no thread of their own:
+// every health_interval_ms while anything cools down, a GET of health_path
+// on each cooling endpoint; any HTTP answer below 500 ends that cool-down.
+// A successful request on an endpoint also ends its cool-down.
 #pragma once
 
 #include <functional>
@@ -63,9 +64,13 @@ struct RemoteEndpointStats {
 // What an attempt learns about how it failed; decides failover.
 bool ShouldFailOver(const Error& error);
 
+class HttpClient;
+
 class RemotePool {
  public:
-  explicit RemotePool(RemotePoolConfig config);
+  // `http` (the runtime's, on the network I/O context) runs the health
+  // checks; null: a private client.
+  explicit RemotePool(RemotePoolConfig config, std::shared_ptr<HttpClient> http = nullptr);
   ~RemotePool();
 
   // Calls `attempt(endpoint_index, url)` on the least-busy available
@@ -88,7 +93,8 @@ class RemotePool {
 
  private:
   struct Impl;
-  std::shared_ptr<Impl> impl_;  // shared: cancel callbacks may outlive the pool
+  std::shared_ptr<HttpClient> http_;  // outlives impl_'s use of it (see the destructor)
+  std::shared_ptr<Impl> impl_;        // shared: cancel callbacks may outlive the pool
 };
 
 }  // namespace mv

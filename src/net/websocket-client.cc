@@ -21,6 +21,7 @@
 #include <tuple>
 
 #include "net/http-url.h"
+#include "net/net-io.h"
 #include "net/tls-client.h"
 
 namespace mv {
@@ -37,20 +38,6 @@ using PlainWs = websocket::stream<beast::tcp_stream>;
 using TlsWs = websocket::stream<ssl::stream<beast::tcp_stream>>;
 
 enum class Abort { kNone, kTimeout, kCancelled, kShutdown };
-
-asio::io_context& IoContext() {
-  struct SharedIo {
-    asio::io_context ioc;
-    asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
-  };
-  // Never destroyed: a connection may still be draining while statics go away.
-  static SharedIo* io = [] {
-    auto* shared = new SharedIo;
-    for (int i = 0; i < 2; ++i) std::thread([shared] { shared->ioc.run(); }).detach();
-    return shared;
-  }();
-  return io->ioc;
-}
 
 // ws:// and wss:// are http:// and https:// as far as connecting goes.
 HttpUrl ParseWsUrl(const std::string& url) {
@@ -71,6 +58,8 @@ std::string Lower(std::string_view s) {
 }  // namespace
 
 struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
+  explicit Impl(asio::io_context& ioc) : strand(asio::make_strand(ioc)) {}
+
   struct Waiter {  // one blocked Send(); fields guarded by Impl::mutex
     bool done = false;
     std::optional<Error> error;
@@ -87,7 +76,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   WebSocketCallbacks callbacks;
   CancelToken cancel;
   std::string authority;
-  asio::strand<asio::io_context::executor_type> strand{asio::make_strand(IoContext())};
+  asio::strand<asio::io_context::executor_type> strand;
 
   // Strand only.
   tcp::resolver resolver{strand};
@@ -394,12 +383,12 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
 WebSocketClient::WebSocketClient(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-std::unique_ptr<WebSocketClient> WebSocketClient::Connect(const std::string& url,
+std::unique_ptr<WebSocketClient> WebSocketClient::Connect(NetIo& io, const std::string& url,
                                                           const WebSocketOptions& options,
                                                           const CancelToken& cancel,
                                                           WebSocketCallbacks callbacks) {
   HttpUrl parsed = ParseWsUrl(url);
-  auto impl = std::make_shared<Impl>();
+  auto impl = std::make_shared<Impl>(io.context());
   impl->options = options;
   impl->callbacks = std::move(callbacks);
   impl->cancel = cancel;

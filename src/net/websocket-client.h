@@ -3,8 +3,8 @@
 // file, or no verification for self-signed servers (FunASR's default
 // certificate). Boost.Beast stays inside websocket-client.cc.
 //
-// Threading: every connection runs on a strand of one process-wide I/O
-// context (two threads, started on first use). The blocking calls (Connect,
+// Threading: every connection runs on a strand of the NetIo it is given
+// (the runtime's network I/O context). The blocking calls (Connect,
 // Send*, Receive, Close) are for compute threads and are thread-safe; never
 // call them from a callback. Callbacks run on an I/O thread, one at a time
 // per connection: keep them short.
@@ -29,6 +29,8 @@
 
 namespace mv {
 
+class NetIo;
+
 struct WebSocketOptions {
   // Added to the upgrade request (Authorization, Sec-WebSocket-Protocol...).
   std::vector<std::pair<std::string, std::string>> headers;
@@ -52,10 +54,11 @@ struct WebSocketCallbacks {
 
 class WebSocketClient {
  public:
-  // Connects and completes the upgrade. Throws mv::Error: kInvalidInput (bad
-  // URL or CA file), kUnavailable (DNS, refused, TLS, upgrade declined),
-  // kTimeout (connect_timeout_ms), kCancelled.
-  static std::unique_ptr<WebSocketClient> Connect(const std::string& url,
+  // Connects on `io` (which must outlive the connection) and completes the
+  // upgrade. Throws mv::Error: kInvalidInput (bad URL or CA file),
+  // kUnavailable (DNS, refused, TLS, upgrade declined), kTimeout
+  // (connect_timeout_ms), kCancelled.
+  static std::unique_ptr<WebSocketClient> Connect(NetIo& io, const std::string& url,
                                                   const WebSocketOptions& options = {},
                                                   const CancelToken& cancel = CancelToken(),
                                                   WebSocketCallbacks callbacks = {});

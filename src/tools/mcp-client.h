@@ -22,8 +22,8 @@
 
 #include "common/cancel-token.h"
 #include "common/error.h"
+#include "net/timer-queue.h"
 #include "tools/mcp-transport.h"
-#include "tools/timer-queue.h"
 #include "tools/tools-config.h"
 
 namespace mv {

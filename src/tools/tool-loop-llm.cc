@@ -232,12 +232,12 @@ class ToolLoopLlm::Loop : public std::enable_shared_from_this<Loop> {
 };
 
 ToolLoopLlm::ToolLoopLlm(std::unique_ptr<Llm> inner, std::shared_ptr<ToolRegistry> registry,
-                         ToolsConfig config)
+                         ToolsConfig config, std::shared_ptr<NetIo> io)
     : inner_(std::move(inner)),
       registry_(std::move(registry)),
       config_(std::move(config)),
       shared_(std::make_shared<Shared>()),
-      timers_(std::make_unique<TimerQueue>()) {}
+      timers_(io ? std::make_unique<TimerQueue>(std::move(io)) : std::make_unique<TimerQueue>()) {}
 
 ToolLoopLlm::~ToolLoopLlm() {
   std::vector<CancelToken> stops;

@@ -20,7 +20,7 @@
 #include <set>
 
 #include "llm/llm.h"
-#include "tools/timer-queue.h"
+#include "net/timer-queue.h"
 #include "tools/tool-registry.h"
 #include "tools/tools-config.h"
 
@@ -28,9 +28,11 @@ namespace mv {
 
 class ToolLoopLlm final : public Llm {
  public:
-  // `registry` may be null: then only the caller's tools are offered.
+  // `registry` may be null: then only the caller's tools are offered. `io`:
+  // where the filler's deadline runs (the runtime's network I/O context);
+  // null: a private one.
   ToolLoopLlm(std::unique_ptr<Llm> inner, std::shared_ptr<ToolRegistry> registry,
-              ToolsConfig config);
+              ToolsConfig config, std::shared_ptr<NetIo> io = nullptr);
   // Cancels replies in flight and waits for their on_done.
   ~ToolLoopLlm() override;
 

@@ -37,10 +37,10 @@ std::string ToolRegistry::ExposedName(const std::string& server, const std::stri
   return out;
 }
 
-ToolRegistry::ToolRegistry(ToolsConfig config)
+ToolRegistry::ToolRegistry(ToolsConfig config, std::shared_ptr<HttpClient> http)
     : config_(std::move(config)),
-      timers_(std::make_unique<TimerQueue>()),
-      http_(std::make_unique<HttpClient>(1)),
+      http_(http ? std::move(http) : std::make_shared<HttpClient>(1)),
+      timers_(std::make_unique<TimerQueue>(http_->io())),
       alive_(std::make_shared<std::atomic<bool>>(true)) {
   const std::size_t max_message = std::max<std::size_t>(config_.max_result_bytes * 4, 1u << 20);
   for (const McpServerConfig& s : config_.mcp_servers) {

@@ -19,8 +19,8 @@
 
 #include "common/cancel-token.h"
 #include "llm/llm.h"
+#include "net/timer-queue.h"
 #include "tools/mcp-client.h"
-#include "tools/timer-queue.h"
 #include "tools/tools-config.h"
 
 namespace mv {
@@ -35,7 +35,9 @@ struct ToolOutcome {
 
 class ToolRegistry {
  public:
-  explicit ToolRegistry(ToolsConfig config);
+  // `http`: the runtime's client (network I/O context), for MCP over HTTP
+  // and the timers; null: a private one.
+  explicit ToolRegistry(ToolsConfig config, std::shared_ptr<HttpClient> http = nullptr);
   // Closes every server (stdio processes exit). Never from a tool callback.
   ~ToolRegistry();
 
@@ -73,8 +75,8 @@ class ToolRegistry {
   void ConnectOne(std::size_t index, std::function<void(std::optional<Error>)> done);
 
   const ToolsConfig config_;
+  std::shared_ptr<HttpClient> http_;  // before timers_, which run on its I/O context
   std::unique_ptr<TimerQueue> timers_;
-  std::unique_ptr<HttpClient> http_;
   std::vector<std::shared_ptr<McpClient>> clients_;  // one per config.mcp_servers, same order
   std::shared_ptr<std::atomic<bool>> alive_;         // retries check it (the registry is gone)
 

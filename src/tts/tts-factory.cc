@@ -12,16 +12,16 @@
 
 namespace mv {
 
-std::unique_ptr<Tts> CreateTts(const TtsConfig& config) {
+std::unique_ptr<Tts> CreateTts(const TtsConfig& config, std::shared_ptr<HttpClient> http) {
   config.Validate();  // also rejects an unknown engine, naming tts.engine
   if (config.engine.empty()) return std::make_unique<TtsRouter>(config);
   if (config.engine == "flite") return std::make_unique<TtsFlite>(config);
   if (config.engine == "espeak") return std::make_unique<TtsEspeak>(config);
-  if (config.engine == "gpt-sovits") return std::make_unique<TtsGptSovits>(config);
+  if (config.engine == "gpt-sovits") return std::make_unique<TtsGptSovits>(config, http);
   if (config.engine == "xtts" && config.xtts.server == "streaming")
-    return std::make_unique<TtsXttsStreaming>(config);
-  if (config.engine == "xtts") return std::make_unique<TtsXttsApi>(config);
-  if (config.engine == "openai-speech") return std::make_unique<TtsOpenAiSpeech>(config);
+    return std::make_unique<TtsXttsStreaming>(config, http);
+  if (config.engine == "xtts") return std::make_unique<TtsXttsApi>(config, http);
+  if (config.engine == "openai-speech") return std::make_unique<TtsOpenAiSpeech>(config, http);
   throw Error(ErrorKind::kInvalidInput, "bad_config",
               "tts.engine: unknown engine '" + config.engine +
                   "' (known: flite, espeak, gpt-sovits, xtts, openai-speech, or empty to "

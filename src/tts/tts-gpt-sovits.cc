@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <thread>
 #include <tuple>
 
 #include "common/error.h"
@@ -99,28 +101,19 @@ Error TtsGptSovits::MapError(int status, const std::string& body) {
                "GPT-SoVITS answered " + std::to_string(status) + ": " + BodySnippet(body));
 }
 
-TtsGptSovits::TtsGptSovits(const TtsConfig& config)
+TtsGptSovits::TtsGptSovits(const TtsConfig& config, std::shared_ptr<HttpClient> http)
     : config_(config), share_(config.gpt_sovits.share_dir, config.gpt_sovits.share_dir_remote) {
   config_.Validate();
-  pool_ = std::make_unique<RemotePool>(config_.remote);
+  client_ = http ? std::move(http) : std::make_shared<HttpClient>(1);
+  pool_ = std::make_unique<RemotePool>(config_.remote, client_);
   const std::size_t n = config_.remote.endpoints.size();
   weights_set_.assign(n, true);
   bool_streaming_.assign(n, false);
   const GptSovitsConfig& g = config_.gpt_sovits;
   if (g.gpt_weight.empty() && g.sovits_weight.empty()) return;
-  // All endpoints at once: each loads models for a while.
-  std::vector<std::optional<Error>> errors(n);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < n; ++i) {
-    threads.emplace_back([this, i, &errors] {
-      try {
-        SetWeights(config_.remote.endpoints[i].url, CancelToken());
-      } catch (const Error& e) {
-        errors[i] = e;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
+  // All endpoints at once (each loads models for a while), as
+  // asynchronous requests: no thread waits on a model load.
+  std::vector<std::optional<Error>> errors = SetWeightsEverywhere();
   for (std::size_t i = 0; i < n; ++i) {
     if (!errors[i]) continue;
     if (errors[i]->kind() == ErrorKind::kInvalidInput) throw *errors[i];
@@ -134,8 +127,9 @@ TtsGptSovits::TtsGptSovits(const TtsConfig& config)
 
 TtsGptSovits::~TtsGptSovits() = default;
 
-void TtsGptSovits::SetWeights(const std::string& url, const CancelToken& cancel) {
+std::vector<TtsGptSovits::WeightStep> TtsGptSovits::WeightSteps(const std::string& url) const {
   const GptSovitsConfig& g = config_.gpt_sovits;
+  std::vector<WeightStep> steps;
   for (const auto& [route, key, path] :
        {std::tuple{"/set_gpt_weights", "tts.gpt_sovits.gpt_weight", &g.gpt_weight},
         std::tuple{"/set_sovits_weights", "tts.gpt_sovits.sovits_weight", &g.sovits_weight}}) {
@@ -143,17 +137,84 @@ void TtsGptSovits::SetWeights(const std::string& url, const CancelToken& cancel)
     ClientRequest r = PoolRequest(config_.remote, "GET",
                                   JoinUrl(url, route) + "?weights_path=" + QueryEscape(*path));
     r.first_byte_timeout_ms = std::max(r.first_byte_timeout_ms, kWeightsTimeoutMs);
-    FetchOk(client_, r, cancel, [&](int status, const std::string& body) {
-      if (status == 400)
-        return Error(ErrorKind::kInvalidInput, "weights_refused",
-                     "GPT-SoVITS at " + MaskUrlCredentials(url) + " refused " + key + " '" + *path +
-                         "': " + BodySnippet(body));
-      return Error(ErrorKind::kUpstream, "gpt_sovits_error",
-                   "GPT-SoVITS at " + MaskUrlCredentials(url) + " answered " +
-                       std::to_string(status) + " to " + route + ": " + BodySnippet(body));
-    });
-    spdlog::info("gpt-sovits: {} set to '{}' on {}", key, *path, MaskUrlCredentials(url));
+    r.max_body_bytes = 1 << 20;
+    steps.push_back({std::move(r), url, route, key, *path});
   }
+  return steps;
+}
+
+Error TtsGptSovits::WeightError(const WeightStep& step, int status, const std::string& body) {
+  if (status == 400)
+    return Error(ErrorKind::kInvalidInput, "weights_refused",
+                 "GPT-SoVITS at " + MaskUrlCredentials(step.url) + " refused " + step.key + " '" +
+                     step.path + "': " + BodySnippet(body));
+  return Error(ErrorKind::kUpstream, "gpt_sovits_error",
+               "GPT-SoVITS at " + MaskUrlCredentials(step.url) + " answered " +
+                   std::to_string(status) + " to " + step.route + ": " + BodySnippet(body));
+}
+
+void TtsGptSovits::SetWeights(const std::string& url, const CancelToken& cancel) {
+  for (const WeightStep& step : WeightSteps(url)) {
+    FetchOk(*client_, step.request, cancel,
+            [&](int status, const std::string& body) { return WeightError(step, status, body); });
+    spdlog::info("gpt-sovits: {} set to '{}' on {}", step.key, step.path, MaskUrlCredentials(url));
+  }
+}
+
+std::vector<std::optional<Error>> TtsGptSovits::SetWeightsEverywhere() {
+  const std::size_t n = config_.remote.endpoints.size();
+  // Each endpoint's steps run one after the other, from the previous
+  // step's completion; the endpoints run side by side.
+  struct Chain {
+    std::vector<WeightStep> steps;
+    std::size_t next = 0;
+    int status = 0;
+    std::string body;
+  };
+  std::mutex mutex;            // guards errors, left
+  std::condition_variable cv;  // signalled when an endpoint is done
+  std::vector<std::optional<Error>> errors(n);
+  std::size_t left = n;
+  std::vector<Chain> chains(n);
+  std::function<void(std::size_t)> run_next = [&](std::size_t i) {
+    Chain& chain = chains[i];
+    if (chain.next == chain.steps.size()) {
+      std::lock_guard lock(mutex);
+      --left;
+      cv.notify_all();
+      return;
+    }
+    const WeightStep& step = chain.steps[chain.next];
+    chain.status = 0;
+    chain.body.clear();
+    ClientCallbacks cb;
+    cb.on_head = [&chain](int status, const auto&) { chain.status = status; };
+    cb.on_data = [&chain](std::string_view data) { chain.body.append(data); };
+    cb.on_complete = [&, i](std::optional<Error> error) {
+      Chain& c = chains[i];
+      const WeightStep& done = c.steps[c.next];
+      if (!error && c.status != 200) error = WeightError(done, c.status, c.body);
+      if (error) {
+        std::lock_guard lock(mutex);
+        errors[i] = std::move(error);
+        --left;
+        cv.notify_all();
+        return;
+      }
+      spdlog::info("gpt-sovits: {} set to '{}' on {}", done.key, done.path,
+                   MaskUrlCredentials(done.url));
+      ++c.next;
+      run_next(i);
+    };
+    client_->Stream(step.request, CancelToken(), std::move(cb));
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    chains[i].steps = WeightSteps(config_.remote.endpoints[i].url);
+    run_next(i);
+  }
+  std::unique_lock lock(mutex);
+  cv.wait(lock, [&] { return left == 0; });
+  return errors;
 }
 
 void TtsGptSovits::EnsureWeights(int endpoint, const std::string& url, const CancelToken& cancel) {
@@ -281,7 +342,7 @@ void TtsGptSovits::SynthesizeWith(const TtsRequest& request, const Voice& voice,
   pool_->Run(cancel, [&](int e, const std::string& url) {
     auto speak = [&](bool as_bool, bool whole) {
       StreamSpeech(
-          client_,
+          *client_,
           JsonRequest(config_.remote, JoinUrl(url, "/tts"), Body(request, voice, as_bool, whole)),
           cancel, WavStreamParser(), &TtsGptSovits::MapError, out, RejectFailureSilence);
     };

@@ -37,6 +37,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,8 @@ class TtsGptSovits : public Tts {
  public:
   // Sets the weights on every endpoint; throws mv::Error for a bad config
   // or weights an endpoint refuses.
-  explicit TtsGptSovits(const TtsConfig& config);
+  // `http`: the runtime's client (network I/O context); null: a private one.
+  explicit TtsGptSovits(const TtsConfig& config, std::shared_ptr<HttpClient> http = nullptr);
   ~TtsGptSovits() override;
 
   void Synthesize(const TtsRequest& request, const CancelToken& cancel,
@@ -79,11 +81,20 @@ class TtsGptSovits : public Tts {
                    bool whole) const;
   void SynthesizeWith(const TtsRequest& request, const Voice& voice, const CancelToken& cancel,
                       SpeechOutput& out);
+  // One /set_*_weights request of one endpoint.
+  struct WeightStep {
+    ClientRequest request;
+    std::string url, route, key, path;
+  };
+  std::vector<WeightStep> WeightSteps(const std::string& url) const;
+  static Error WeightError(const WeightStep& step, int status, const std::string& body);
   void SetWeights(const std::string& url, const CancelToken& cancel);
+  // At start-up; the error of each endpoint that failed.
+  std::vector<std::optional<Error>> SetWeightsEverywhere();
   void EnsureWeights(int endpoint, const std::string& url, const CancelToken& cancel);
 
   const TtsConfig config_;
-  HttpClient client_{2};
+  std::shared_ptr<HttpClient> client_;  // before pool_, whose health checks use it
   std::unique_ptr<RemotePool> pool_;
   SharedReferenceDir share_;
 

@@ -43,9 +43,11 @@ std::string TtsOpenAiSpeech::SpeechUrl(const std::string& base) {
   return url + "/v1/audio/speech";
 }
 
-TtsOpenAiSpeech::TtsOpenAiSpeech(const TtsConfig& config) : config_(config) {
+TtsOpenAiSpeech::TtsOpenAiSpeech(const TtsConfig& config, std::shared_ptr<HttpClient> http)
+    : config_(config) {
   config_.Validate();
-  pool_ = std::make_unique<RemotePool>(config_.remote);
+  client_ = http ? std::move(http) : std::make_shared<HttpClient>(1);
+  pool_ = std::make_unique<RemotePool>(config_.remote, client_);
 }
 
 std::vector<std::string> TtsOpenAiSpeech::Voices() const {
@@ -69,7 +71,7 @@ void TtsOpenAiSpeech::Synthesize(const TtsRequest& request, const CancelToken& c
   pool_->Run(cancel, [&](int, const std::string& url) {
     ClientRequest r = JsonRequest(config_.remote, SpeechUrl(url), body);
     if (!o.key.empty()) r.headers.emplace_back("Authorization", "Bearer " + o.key);
-    StreamSpeech(client_, std::move(r), cancel,
+    StreamSpeech(*client_, std::move(r), cancel,
                  o.response_format == "pcm" ? WavStreamParser::RawPcm16(o.pcm_sample_rate)
                                             : WavStreamParser(),
                  &TtsOpenAiSpeech::MapError, out);

@@ -22,7 +22,8 @@ namespace mv {
 
 class TtsOpenAiSpeech : public Tts {
  public:
-  explicit TtsOpenAiSpeech(const TtsConfig& config);
+  // `http`: the runtime's client (network I/O context); null: a private one.
+  explicit TtsOpenAiSpeech(const TtsConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
   void Synthesize(const TtsRequest& request, const CancelToken& cancel,
                   const TtsChunkCallback& on_chunk) override;
@@ -35,7 +36,7 @@ class TtsOpenAiSpeech : public Tts {
 
  private:
   const TtsConfig config_;
-  HttpClient client_{2};
+  std::shared_ptr<HttpClient> client_;  // before pool_, whose health checks use it
   std::unique_ptr<RemotePool> pool_;
 };
 

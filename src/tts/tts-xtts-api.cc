@@ -55,10 +55,11 @@ void RejectServerPlayback(const SpeechEnd& end) {
 
 }  // namespace
 
-TtsXttsApi::TtsXttsApi(const TtsConfig& config)
+TtsXttsApi::TtsXttsApi(const TtsConfig& config, std::shared_ptr<HttpClient> http)
     : config_(config), share_(config.xtts.share_dir, config.xtts.share_dir_remote) {
   config_.Validate();
-  pool_ = std::make_unique<RemotePool>(config_.remote);
+  client_ = http ? std::move(http) : std::make_shared<HttpClient>(1);
+  pool_ = std::make_unique<RemotePool>(config_.remote, client_);
   whole_only_.assign(config_.remote.endpoints.size(), false);
 }
 
@@ -108,7 +109,7 @@ void TtsXttsApi::SynthesizeAs(const std::string& text, const std::string& speake
                               SpeechOutput& out) {
   pool_->Run(cancel, [&](int e, const std::string& url) {
     auto whole = [&] {
-      StreamSpeech(client_,
+      StreamSpeech(*client_,
                    JsonRequest(config_.remote, JoinUrl(url, "/tts_to_audio/"),
                                nlohmann::ordered_json{
                                    {"text", text}, {"speaker_wav", speaker}, {"language", language}}
@@ -122,7 +123,7 @@ void TtsXttsApi::SynthesizeAs(const std::string& text, const std::string& speake
     }
     if (!stream) return whole();
     try {
-      StreamSpeech(client_,
+      StreamSpeech(*client_,
                    PoolRequest(config_.remote, "GET",
                                JoinUrl(url, "/tts_stream") + "?text=" + QueryEscape(text) +
                                    "&speaker_wav=" + QueryEscape(speaker) +

@@ -39,7 +39,8 @@ namespace mv {
 
 class TtsXttsApi : public Tts {
  public:
-  explicit TtsXttsApi(const TtsConfig& config);
+  // `http`: the runtime's client (network I/O context); null: a private one.
+  explicit TtsXttsApi(const TtsConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
   void Synthesize(const TtsRequest& request, const CancelToken& cancel,
                   const TtsChunkCallback& on_chunk) override;
@@ -55,7 +56,7 @@ class TtsXttsApi : public Tts {
                     const std::string& language, const CancelToken& cancel, SpeechOutput& out);
 
   const TtsConfig config_;
-  HttpClient client_{2};
+  std::shared_ptr<HttpClient> client_;  // before pool_, whose health checks use it
   std::unique_ptr<RemotePool> pool_;
   SharedReferenceDir share_;
   std::mutex mutex_;  // guards warned_ and whole_only_

@@ -26,9 +26,11 @@ std::string CloneBody(const std::string& wav, const std::string& boundary) {
 
 }  // namespace
 
-TtsXttsStreaming::TtsXttsStreaming(const TtsConfig& config) : config_(config) {
+TtsXttsStreaming::TtsXttsStreaming(const TtsConfig& config, std::shared_ptr<HttpClient> http)
+    : config_(config) {
   config_.Validate();
-  pool_ = std::make_unique<RemotePool>(config_.remote);
+  client_ = http ? std::move(http) : std::make_shared<HttpClient>(1);
+  pool_ = std::make_unique<RemotePool>(config_.remote, client_);
   VoiceReference speaker;
   speaker.id = "xtts-speaker:" + config_.xtts.speaker;
   speaker.wav_path = config_.xtts.speaker;
@@ -110,7 +112,7 @@ std::shared_ptr<const std::string> TtsXttsStreaming::Latents(const Voice& voice,
     ClientRequest r = PoolRequest(config_.remote, "POST", JoinUrl(url, "/clone_speaker"));
     r.headers.emplace_back("Content-Type", "multipart/form-data; boundary=" + boundary);
     r.body = CloneBody(voice.wav, boundary);
-    const std::string body = FetchOk(client_, r, cancel, &TtsXttsApi::MapError);
+    const std::string body = FetchOk(*client_, r, cancel, &TtsXttsApi::MapError);
     const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || !j.contains("gpt_cond_latent") || !j.contains("speaker_embedding"))
       throw Error(ErrorKind::kUpstream, "bad_latents",
@@ -162,8 +164,9 @@ void TtsXttsStreaming::Synthesize(const TtsRequest& request, const CancelToken& 
   SpeechOutput out(on_chunk);
   pool_->Run(cancel, [&](int, const std::string& url) {
     const auto latents = Latents(*voice, url, cancel);
-    StreamSpeech(client_, JsonRequest(config_.remote, JoinUrl(url, "/tts_stream"), *latents + tail),
-                 cancel, WavStreamParser(), &TtsXttsApi::MapError, out);
+    StreamSpeech(*client_,
+                 JsonRequest(config_.remote, JoinUrl(url, "/tts_stream"), *latents + tail), cancel,
+                 WavStreamParser(), &TtsXttsApi::MapError, out);
   });
 }
 

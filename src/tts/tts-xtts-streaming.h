@@ -31,7 +31,8 @@ namespace mv {
 class TtsXttsStreaming : public Tts {
  public:
   // Throws mv::Error when tts.xtts.speaker is not a readable audio file.
-  explicit TtsXttsStreaming(const TtsConfig& config);
+  // `http`: the runtime's client (network I/O context); null: a private one.
+  explicit TtsXttsStreaming(const TtsConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
   void Synthesize(const TtsRequest& request, const CancelToken& cancel,
                   const TtsChunkCallback& on_chunk) override;
@@ -52,7 +53,7 @@ class TtsXttsStreaming : public Tts {
                                              const CancelToken& cancel);
 
   const TtsConfig config_;
-  HttpClient client_{2};
+  std::shared_ptr<HttpClient> client_;  // before pool_, whose health checks use it
   std::unique_ptr<RemotePool> pool_;
   std::shared_ptr<const Voice> default_voice_;
 

@@ -48,8 +48,12 @@ class Tts {
   AudioBuffer SynthesizeAll(const TtsRequest& request, const CancelToken& cancel = {});
 };
 
+class HttpClient;
+
 // Factory keyed by config.engine; an empty engine routes by language
-// (flite for English, espeak-ng for Mandarin and the rest).
-std::unique_ptr<Tts> CreateTts(const TtsConfig& config);
+// (flite for English, espeak-ng for Mandarin and the rest). Remote engines
+// talk through `http` (the runtime's, on the network I/O context); null:
+// each makes a private client.
+std::unique_ptr<Tts> CreateTts(const TtsConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
 }  // namespace mv

@@ -16,10 +16,11 @@ namespace {
 
 }  // namespace
 
-SpeakerEncoderRemote::SpeakerEncoderRemote(SpeakerEncoderConfig config, HttpClient* client)
+SpeakerEncoderRemote::SpeakerEncoderRemote(SpeakerEncoderConfig config,
+                                           std::shared_ptr<HttpClient> client)
     : SpeakerEncoder(config.min_speech_seconds),
       config_(std::move(config)),
-      client_(client ? client : &HttpClient::Shared()) {}
+      client_(client ? std::move(client) : std::make_shared<HttpClient>(1)) {}
 
 std::vector<float> SpeakerEncoderRemote::EmbedSpeech(const SpeechAnalysis& speech,
                                                      const CancelToken& cancel) const {

@@ -18,6 +18,8 @@
 // Runs Fetch() on the calling (compute) thread. Thread-safe.
 #pragma once
 
+#include <memory>
+
 #include "voice/speaker-encoder.h"
 
 namespace mv {
@@ -26,8 +28,9 @@ class HttpClient;
 
 class SpeakerEncoderRemote : public SpeakerEncoder {
  public:
-  // `client` null: HttpClient::Shared().
-  explicit SpeakerEncoderRemote(SpeakerEncoderConfig config, HttpClient* client = nullptr);
+  // `client`: the runtime's (network I/O context); null: a private one.
+  explicit SpeakerEncoderRemote(SpeakerEncoderConfig config,
+                                std::shared_ptr<HttpClient> client = nullptr);
 
   std::string Name() const override { return "remote"; }
   double Score(const std::vector<float>& a, const std::vector<float>& b) const override {
@@ -41,7 +44,7 @@ class SpeakerEncoderRemote : public SpeakerEncoder {
 
  private:
   SpeakerEncoderConfig config_;
-  HttpClient* client_;
+  std::shared_ptr<HttpClient> client_;
 };
 
 }  // namespace mv

@@ -68,9 +68,10 @@ double CosineSimilarity(const std::vector<float>& a, const std::vector<float>& b
   return dot / std::sqrt(na * nb);
 }
 
-std::unique_ptr<SpeakerEncoder> CreateSpeakerEncoder(const SpeakerEncoderConfig& config) {
+std::unique_ptr<SpeakerEncoder> CreateSpeakerEncoder(const SpeakerEncoderConfig& config,
+                                                     std::shared_ptr<HttpClient> http) {
   config.Validate();
-  if (config.engine == "remote") return std::make_unique<SpeakerEncoderRemote>(config);
+  if (config.engine == "remote") return std::make_unique<SpeakerEncoderRemote>(config, http);
   return std::make_unique<SpeakerEncoderEmbedded>(config.min_speech_seconds);
 }
 

@@ -26,6 +26,8 @@
 
 namespace mv {
 
+class HttpClient;
+
 struct SpeakerEncoderConfig {
   std::string engine = "embedded";  // "embedded" | "remote"
   std::string url;                  // remote: the embedding endpoint
@@ -71,6 +73,8 @@ class SpeakerEncoder {
 double CosineSimilarity(const std::vector<float>& a, const std::vector<float>& b);
 
 // Throws mv::Error kInvalidInput for an unknown engine.
-std::unique_ptr<SpeakerEncoder> CreateSpeakerEncoder(const SpeakerEncoderConfig& config);
+// `http`: the client of the remote engine (the runtime's); null: a private one.
+std::unique_ptr<SpeakerEncoder> CreateSpeakerEncoder(const SpeakerEncoderConfig& config,
+                                                     std::shared_ptr<HttpClient> http = nullptr);
 
 }  // namespace mv

@@ -12,6 +12,7 @@
 #include "net/websocket-client.h"
 #include "support/server-process.h"
 #include "support/test-http.h"
+#include "support/test-net.h"
 
 namespace {
 
@@ -214,8 +215,8 @@ TEST_F(HostileInputTest, UnknownSubprotocolsAreNeverEchoed) {
 }
 
 TEST_F(HostileInputTest, RealtimeEventsWithWrongTypesGetOurWords) {
-  auto ws =
-      mv::WebSocketClient::Connect("ws://127.0.0.1:" + std::to_string(Port()) + "/v1/realtime");
+  auto ws = mv::WebSocketClient::Connect(
+      mv::TestNet(), "ws://127.0.0.1:" + std::to_string(Port()) + "/v1/realtime");
   const std::vector<std::string> events = {
       R"({"type":"conversation.item.create","item":{"type":"message","role":"user","content":5}})",
       R"({"type":"conversation.item.create","item":[1,2]})",

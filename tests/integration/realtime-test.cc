@@ -17,6 +17,7 @@
 #include "net/websocket-client.h"
 #include "support/server-process.h"
 #include "support/test-http.h"
+#include "support/test-net.h"
 #include "support/wer.h"
 
 namespace {
@@ -55,7 +56,8 @@ class RealtimeTest : public ::testing::Test {
 
   static std::unique_ptr<mv::WebSocketClient> Connect(mv::WebSocketOptions options = {}) {
     return mv::WebSocketClient::Connect(
-        "ws://127.0.0.1:" + std::to_string(server_->port()) + "/v1/realtime?model=x", options);
+        mv::TestNet(), "ws://127.0.0.1:" + std::to_string(server_->port()) + "/v1/realtime?model=x",
+        options);
   }
   static json Next(mv::WebSocketClient& ws, int timeout_ms = 30000) {
     auto m = ws.Receive(timeout_ms);
@@ -268,9 +270,9 @@ TEST(RealtimeLimit, SessionsOverTheLimitAreRefused) {
   mvtest::ServerProcess server({}, {{"MIRRORVOX_REALTIME__MAX_SESSIONS", "1"}});
   ASSERT_TRUE(server.ok()) << server.Log();
   const std::string url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/v1/realtime";
-  auto first = mv::WebSocketClient::Connect(url);
+  auto first = mv::WebSocketClient::Connect(mv::TestNet(), url);
   ASSERT_TRUE(first->Receive(10000).has_value());  // session.created
-  auto second = mv::WebSocketClient::Connect(url);
+  auto second = mv::WebSocketClient::Connect(mv::TestNet(), url);
   auto refusal = second->Receive(10000);
   ASSERT_TRUE(refusal.has_value());
   EXPECT_EQ(json::parse(refusal->data)["error"]["code"], "session_limit");
@@ -279,7 +281,7 @@ TEST(RealtimeLimit, SessionsOverTheLimitAreRefused) {
   // The slot is free again once the first session ended.
   std::optional<mv::WebSocketMessage> created;
   for (int attempt = 0; attempt < 50 && !created; ++attempt) {
-    auto third = mv::WebSocketClient::Connect(url);
+    auto third = mv::WebSocketClient::Connect(mv::TestNet(), url);
     auto m = third->Receive(10000);
     if (m && json::parse(m->data)["type"] == "session.created")
       created = m;

@@ -18,6 +18,7 @@
 #include "net/websocket-client.h"
 #include "support/server-process.h"
 #include "support/test-http.h"
+#include "support/test-net.h"
 
 namespace {
 
@@ -64,7 +65,7 @@ TEST(ShutdownTest, SigtermWithWorkInFlightExitsCleanlyAndAnswersEveryone) {
   std::vector<std::unique_ptr<mv::WebSocketClient>> sessions;
   const std::string url = "ws://127.0.0.1:" + std::to_string(port) + "/v1/realtime?model=x";
   for (int i = 0; i < kSessions; ++i) {
-    sessions.push_back(mv::WebSocketClient::Connect(url));
+    sessions.push_back(mv::WebSocketClient::Connect(mv::TestNet(), url));
     auto created = sessions.back()->Receive(60000);
     ASSERT_TRUE(created.has_value());
     ASSERT_EQ(json::parse(created->data)["type"], "session.created");

@@ -12,6 +12,7 @@
 #include "net/websocket-client.h"
 #include "support/server-process.h"
 #include "support/test-http.h"
+#include "support/test-net.h"
 
 namespace {
 
@@ -68,7 +69,7 @@ TEST_F(TlsServeTest, SelfSignedHttpsWssAndPlainHttpThenReusedOnRestart) {
     mv::WebSocketOptions wo;
     wo.ca_file = CertFile();
     auto ws = mv::WebSocketClient::Connect(
-        "wss://127.0.0.1:" + std::to_string(server.port()) + "/v1/realtime", wo);
+        mv::TestNet(), "wss://127.0.0.1:" + std::to_string(server.port()) + "/v1/realtime", wo);
     auto first = ws->Receive(10000);
     ASSERT_TRUE(first);
     EXPECT_EQ(json::parse(first->data).value("type", ""), "session.created") << first->data;

@@ -19,11 +19,19 @@
 namespace mv {
 
 class AutoLlm;
+class HttpClient;
+class NetIo;
 
 struct ServerContext {
   Config config;
   // Fired by Runtime::Stop(): the parent of every request's token.
   CancelToken root;
+  // The network I/O context (server.io_threads threads) and the one client
+  // on it that every engine talks upstream through: the LLM, remote TTS/ASR
+  // and their health checks, WebSocket engines, MCP over HTTP, the remote
+  // speaker encoder. Destroyed after everything that uses them.
+  std::shared_ptr<NetIo> net;
+  std::shared_ptr<HttpClient> http;
   std::unique_ptr<Asr> asr;
   std::unique_ptr<Tts> tts;
   // The server-side tools (MCP servers); null when none are configured. The

@@ -47,7 +47,7 @@ void SetUpVoiceIdentity(ServerContext& ctx) {
   ctx.voices = std::make_unique<VoiceLibrary>(ctx.config.library, std::move(transcribe));
   const VoiceprintConfig& vp = ctx.config.voiceprint;
   if (!vp.enabled && !vp.identify) return;
-  ctx.speaker_encoder = CreateSpeakerEncoder(vp.encoder);
+  ctx.speaker_encoder = CreateSpeakerEncoder(vp.encoder, ctx.http);
   ctx.speakers = std::make_unique<SpeakerGate>(*ctx.speaker_encoder, vp.threshold);
   for (std::size_t i = 0; i < vp.owners.size(); ++i) {
     const std::string key = "voiceprint.owners[" + std::to_string(i) + "]";

@@ -9,10 +9,11 @@
 #include <thread>
 
 #include "fakes/fake-funasr-server.h"
-#include "unit/net/tls-tunnel.h"
 #include "net/websocket-client.h"
 #include "remote-asr-util.h"
+#include "support/test-net.h"
 #include "support/wer.h"
+#include "unit/net/tls-tunnel.h"
 
 namespace mv {
 namespace {
@@ -150,7 +151,7 @@ TEST(AsrFunAsr, SilentServerEndsInATimeoutThatSaysWhy) {
 TEST(AsrFunAsr, TheDoubleIsSilentOnABadChunkSizeAsTheRealServer) {
   // Config validation keeps the engine from sending one; this checks the double.
   FakeFunAsrServer server;
-  auto ws = WebSocketClient::Connect(server.url());
+  auto ws = WebSocketClient::Connect(mv::TestNet(), server.url());
   ws->SendText(R"({"mode":"offline","chunk_size":[5,0,5],"wav_name":"x","is_speaking":true})");
   ws->SendBinary(std::string(3200, '\0'));
   ws->SendText(R"({"is_speaking": false})");

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "server/http-server.h"
+#include "support/test-net.h"
 #include "tls-tunnel.h"
 
 namespace mv {
@@ -94,7 +95,7 @@ class WebSocketClientTest : public ::testing::Test {
 };
 
 TEST_F(WebSocketClientTest, TextAndBinaryRoundTrip) {
-  auto ws = WebSocketClient::Connect(Url());
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url());
   ws->SendText("hello");
   std::string binary("\x00\x01\xff\x80 bytes", 10);
   ws->SendBinary(binary);
@@ -112,7 +113,7 @@ TEST_F(WebSocketClientTest, TextAndBinaryRoundTrip) {
 TEST_F(WebSocketClientTest, UpgradeCarriesHeadersPathAndQuery) {
   WebSocketOptions o;
   o.headers = {{"Authorization", "Bearer t0ken"}, {"Device-Id", "aa:bb"}};
-  auto ws = WebSocketClient::Connect(Url("/ws?x=42"), o);
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url("/ws?x=42"), o);
   ws->SendText("headers");
   auto m = ws->Receive(5000);
   ASSERT_TRUE(m);
@@ -126,7 +127,7 @@ TEST_F(WebSocketClientTest, UpgradeCarriesHeadersPathAndQuery) {
 }
 
 TEST_F(WebSocketClientTest, ManyMessagesArriveInOrder) {
-  auto ws = WebSocketClient::Connect(Url());
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url());
   ws->SendText("flood:500");
   for (int i = 0; i < 500; ++i) {
     auto m = ws->Receive(5000);
@@ -136,7 +137,7 @@ TEST_F(WebSocketClientTest, ManyMessagesArriveInOrder) {
 }
 
 TEST_F(WebSocketClientTest, SendsFromSeveralThreadsAllArrive) {
-  auto ws = WebSocketClient::Connect(Url());
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url());
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
@@ -153,7 +154,7 @@ TEST_F(WebSocketClientTest, SendsFromSeveralThreadsAllArrive) {
 }
 
 TEST_F(WebSocketClientTest, ReceiveTimeoutLeavesTheConnectionUsable) {
-  auto ws = WebSocketClient::Connect(Url());
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url());
   ws->SendText("silent");
   auto start = Clock::now();
   Error e = ErrorOf([&] { ws->Receive(150); });
@@ -166,7 +167,7 @@ TEST_F(WebSocketClientTest, ReceiveTimeoutLeavesTheConnectionUsable) {
 }
 
 TEST_F(WebSocketClientTest, PeerCloseFrameEndsCleanlyWithItsCode) {
-  auto ws = WebSocketClient::Connect(Url());
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url());
   ws->SendText("close:4000:bye now");
   auto m = ws->Receive(5000);
   EXPECT_FALSE(m);  // a clean end, not an error
@@ -178,7 +179,7 @@ TEST_F(WebSocketClientTest, PeerCloseFrameEndsCleanlyWithItsCode) {
 }
 
 TEST_F(WebSocketClientTest, DroppedConnectionIsUpstreamAfterWhatCameBefore) {
-  auto ws = WebSocketClient::Connect(Url());
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url());
   ws->SendText("then-drop");
   auto m = ws->Receive(5000);
   ASSERT_TRUE(m);
@@ -189,7 +190,7 @@ TEST_F(WebSocketClientTest, DroppedConnectionIsUpstreamAfterWhatCameBefore) {
 }
 
 TEST_F(WebSocketClientTest, CloseHandshakeReachesTheServer) {
-  auto ws = WebSocketClient::Connect(Url());
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url());
   ws->SendText("ping");
   ASSERT_TRUE(ws->Receive(5000));
   ws->Close(1000, "done");
@@ -216,7 +217,7 @@ TEST_F(WebSocketClientTest, CallbacksGetEveryMessageThenTheEnd) {
     end = std::move(e);
     cv.notify_all();
   };
-  auto ws = WebSocketClient::Connect(Url(), {}, CancelToken(), cb);
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url(), {}, CancelToken(), cb);
   ws->SendText("flood:20");
   ws->SendText("close:1000:x");
   std::unique_lock lock(mutex);
@@ -230,7 +231,7 @@ TEST_F(WebSocketClientTest, CallbacksGetEveryMessageThenTheEnd) {
 
 TEST_F(WebSocketClientTest, CancelStopsAWaitingReceive) {
   CancelToken cancel;
-  auto ws = WebSocketClient::Connect(Url(), {}, cancel);
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url(), {}, cancel);
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     cancel.Cancel();
@@ -247,23 +248,24 @@ TEST_F(WebSocketClientTest, RefusedConnectionIsUnavailable) {
   int port = server_->port();
   server_->Stop();
   server_.reset();
-  Error e = ErrorOf([&] { WebSocketClient::Connect("ws://127.0.0.1:" + std::to_string(port)); });
+  Error e = ErrorOf(
+      [&] { WebSocketClient::Connect(mv::TestNet(), "ws://127.0.0.1:" + std::to_string(port)); });
   EXPECT_EQ(e.kind(), ErrorKind::kUnavailable);
   EXPECT_EQ(e.code(), "connect_failed");
 }
 
 TEST_F(WebSocketClientTest, DeclinedUpgradeIsUnavailableWithTheStatus) {
-  Error e = ErrorOf([&] { WebSocketClient::Connect(Url("/plain")); });
+  Error e = ErrorOf([&] { WebSocketClient::Connect(mv::TestNet(), Url("/plain")); });
   EXPECT_EQ(e.kind(), ErrorKind::kUnavailable);
   EXPECT_EQ(e.code(), "upgrade_refused");
   EXPECT_NE(std::string(e.what()).find("HTTP 200"), std::string::npos) << e.what();
-  e = ErrorOf([&] { WebSocketClient::Connect(Url("/nowhere")); });
+  e = ErrorOf([&] { WebSocketClient::Connect(mv::TestNet(), Url("/nowhere")); });
   EXPECT_NE(std::string(e.what()).find("HTTP 404"), std::string::npos) << e.what();
 }
 
 TEST_F(WebSocketClientTest, BadUrlsAreInvalidInput) {
   for (const char* url : {"http://127.0.0.1:1/", "ftp://x", "ws://", "not a url"}) {
-    Error e = ErrorOf([&] { WebSocketClient::Connect(url); });
+    Error e = ErrorOf([&] { WebSocketClient::Connect(mv::TestNet(), url); });
     EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput) << url;
   }
 }
@@ -282,7 +284,8 @@ TEST_F(WebSocketClientTest, SilentPeerTimesOutTheConnect) {
   o.connect_timeout_ms = 200;
   auto start = Clock::now();
   Error e = ErrorOf([&] {
-    WebSocketClient::Connect("ws://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), o);
+    WebSocketClient::Connect(mv::TestNet(),
+                             "ws://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), o);
   });
   EXPECT_EQ(e.kind(), ErrorKind::kTimeout);
   EXPECT_EQ(e.code(), "connect_timeout");
@@ -293,7 +296,7 @@ TEST_F(WebSocketClientTest, SilentPeerTimesOutTheConnect) {
 TEST_F(WebSocketClientTest, OversizeMessageIsTooLarge) {
   WebSocketOptions o;
   o.max_message_bytes = 1000;
-  auto ws = WebSocketClient::Connect(Url(), o);
+  auto ws = WebSocketClient::Connect(mv::TestNet(), Url(), o);
   ws->SendText("big:5000");
   Error e = ErrorOf([&] { ws->Receive(5000); });
   EXPECT_EQ(e.kind(), ErrorKind::kTooLarge);
@@ -301,7 +304,7 @@ TEST_F(WebSocketClientTest, OversizeMessageIsTooLarge) {
 
 TEST_F(WebSocketClientTest, DestructorDropsAnOpenConnection) {
   {
-    auto ws = WebSocketClient::Connect(Url());
+    auto ws = WebSocketClient::Connect(mv::TestNet(), Url());
     ws->SendText("silent");
   }
   for (int i = 0; i < 200 && closed_ == 0; ++i)
@@ -323,14 +326,14 @@ class WssClientTest : public WebSocketClientTest {
 };
 
 TEST_F(WssClientTest, SelfSignedIsRefusedUnlessVerificationIsOff) {
-  Error e = ErrorOf([&] { WebSocketClient::Connect(WssUrl("localhost")); });
+  Error e = ErrorOf([&] { WebSocketClient::Connect(mv::TestNet(), WssUrl("localhost")); });
   EXPECT_EQ(e.kind(), ErrorKind::kUnavailable);
   EXPECT_EQ(e.code(), "tls_failed");
   EXPECT_NE(std::string(e.what()).find("certificate verification failed"), std::string::npos);
 
   WebSocketOptions o;
   o.verify_tls = false;  // FunASR's default self-signed certificate
-  auto ws = WebSocketClient::Connect(WssUrl("127.0.0.1"), o);
+  auto ws = WebSocketClient::Connect(mv::TestNet(), WssUrl("127.0.0.1"), o);
   ws->SendText("over tls");
   auto m = ws->Receive(5000);
   ASSERT_TRUE(m);
@@ -341,7 +344,7 @@ TEST_F(WssClientTest, SelfSignedIsRefusedUnlessVerificationIsOff) {
 TEST_F(WssClientTest, TrustedCaFileIsAccepted) {
   WebSocketOptions o;
   o.ca_file = tunnel_->cert_file();
-  auto ws = WebSocketClient::Connect(WssUrl("localhost"), o);
+  auto ws = WebSocketClient::Connect(mv::TestNet(), WssUrl("localhost"), o);
   std::string payload(100000, 'z');
   ws->SendBinary(payload);
   auto m = ws->Receive(5000);
@@ -353,8 +356,10 @@ TEST_F(WssClientTest, WssToAPlainServerSaysSo) {
   WebSocketOptions o;
   o.verify_tls = false;
   o.connect_timeout_ms = 3000;
-  Error e = ErrorOf(
-      [&] { WebSocketClient::Connect("wss://127.0.0.1:" + std::to_string(server_->port()), o); });
+  Error e = ErrorOf([&] {
+    WebSocketClient::Connect(mv::TestNet(), "wss://127.0.0.1:" + std::to_string(server_->port()),
+                             o);
+  });
   EXPECT_EQ(e.kind(), ErrorKind::kUnavailable);
   EXPECT_NE(std::string(e.what()).find("plain ws://"), std::string::npos) << e.what();
 }

@@ -23,6 +23,7 @@
 #include "server/tls-self-signed.h"
 #include "support/server-process.h"
 #include "support/test-http.h"
+#include "support/test-net.h"
 
 namespace mv {
 namespace {
@@ -243,14 +244,15 @@ TEST_F(TlsServerTest, ClientHangupOverTlsCancelsTheHandler) {
 }
 
 TEST_F(TlsServerTest, WssUpgradeAndPlainWsOnTheSamePort) {
-  auto wss = WebSocketClient::Connect(WssUrl("/echo"), Wss());
+  auto wss = WebSocketClient::Connect(mv::TestNet(), WssUrl("/echo"), Wss());
   wss->SendText("over tls");
   auto m = wss->Receive(5000);
   ASSERT_TRUE(m);
   EXPECT_EQ(m->data, "echo:over tls");
   wss->Close();
 
-  auto ws = WebSocketClient::Connect("ws://127.0.0.1:" + std::to_string(port_) + "/echo");
+  auto ws =
+      WebSocketClient::Connect(mv::TestNet(), "ws://127.0.0.1:" + std::to_string(port_) + "/echo");
   ws->SendText("plain");
   m = ws->Receive(5000);
   ASSERT_TRUE(m);

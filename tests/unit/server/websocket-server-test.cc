@@ -11,6 +11,7 @@
 #include "net/websocket-client.h"
 #include "server/http-server.h"
 #include "support/test-http.h"
+#include "support/test-net.h"
 
 namespace mv {
 namespace {
@@ -76,7 +77,7 @@ class WebSocketServerTest : public ::testing::Test {
 TEST_F(WebSocketServerTest, HandlerSeesTheUpgradeRequest) {
   WebSocketOptions o;
   o.headers = {{"X-Token", "abc"}};
-  auto client = WebSocketClient::Connect(Url("/raw?voice=alice"), o);
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw?voice=alice"), o);
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->request().path, "/raw");
@@ -87,7 +88,7 @@ TEST_F(WebSocketServerTest, HandlerSeesTheUpgradeRequest) {
 }
 
 TEST_F(WebSocketServerTest, BlockingReceiveAndSendFromAnotherThread) {
-  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw"));
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   std::thread handler([s] {
@@ -105,7 +106,7 @@ TEST_F(WebSocketServerTest, BlockingReceiveAndSendFromAnotherThread) {
 }
 
 TEST_F(WebSocketServerTest, ReceiveTimesOutWhileOpen) {
-  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw"));
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   EXPECT_FALSE(s->Receive(50));
@@ -113,7 +114,7 @@ TEST_F(WebSocketServerTest, ReceiveTimesOutWhileOpen) {
 }
 
 TEST_F(WebSocketServerTest, CallbacksGetQueuedMessagesFirstInOrder) {
-  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw"));
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   for (int i = 0; i < 5; ++i) client->SendText(std::to_string(i));
@@ -133,7 +134,7 @@ TEST_F(WebSocketServerTest, CallbacksGetQueuedMessagesFirstInOrder) {
 }
 
 TEST_F(WebSocketServerTest, OnCloseRunsOnceAndAtOnceWhenLate) {
-  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw"));
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   std::atomic<int> closes{0};
@@ -148,7 +149,7 @@ TEST_F(WebSocketServerTest, OnCloseRunsOnceAndAtOnceWhenLate) {
 }
 
 TEST_F(WebSocketServerTest, ServerCloseSendsQueuedMessagesThenTheCloseFrame) {
-  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw"));
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   s->SendText("one");
@@ -163,7 +164,7 @@ TEST_F(WebSocketServerTest, ServerCloseSendsQueuedMessagesThenTheCloseFrame) {
 }
 
 TEST_F(WebSocketServerTest, AbortDropsTheConnectionAfterQueuedMessages) {
-  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw"));
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   s->SendText("final words");
@@ -182,7 +183,7 @@ TEST_F(WebSocketServerTest, ManyConcurrentSessionsEcho) {
   std::atomic<int> ok{0};
   for (int t = 0; t < 16; ++t)
     threads.emplace_back([&, t] {
-      auto c = WebSocketClient::Connect(Url("/echo"));
+      auto c = WebSocketClient::Connect(mv::TestNet(), Url("/echo"));
       for (int i = 0; i < 20; ++i) {
         std::string payload = std::to_string(t) + ":" + std::to_string(i);
         c->SendBinary(payload);
@@ -199,13 +200,13 @@ TEST_F(WebSocketServerTest, ManyConcurrentSessionsEcho) {
 TEST_F(WebSocketServerTest, HttpRoutesStillWorkAndPlainGetOnAWebSocketPathIs404) {
   EXPECT_EQ(mvtest::HttpGet(server_->port(), "/hello").status, 200);
   EXPECT_EQ(mvtest::HttpGet(server_->port(), "/echo").status, 404);
-  auto c = WebSocketClient::Connect(Url("/echo"));  // the server is still fine
+  auto c = WebSocketClient::Connect(mv::TestNet(), Url("/echo"));  // the server is still fine
   c->SendText("x");
   EXPECT_EQ(c->Receive(5000)->data, "x");
 }
 
 TEST_F(WebSocketServerTest, OversizeMessageEndsTheSession) {
-  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw"));
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   try {
@@ -218,7 +219,7 @@ TEST_F(WebSocketServerTest, OversizeMessageEndsTheSession) {
 }
 
 TEST_F(WebSocketServerTest, StopWakesHandlersAndSessionsMayOutliveTheServer) {
-  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw"));
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   std::atomic<bool> returned{false};
@@ -241,7 +242,7 @@ TEST_F(WebSocketServerTest, StopWakesHandlersAndSessionsMayOutliveTheServer) {
 }
 
 TEST_F(WebSocketServerTest, BeginStopSendsWhatIsQueuedThenGoingAway) {
-  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw"));
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   ASSERT_TRUE(s->SendText("last words"));
@@ -259,7 +260,7 @@ TEST_F(WebSocketServerTest, BeginStopSendsWhatIsQueuedThenGoingAway) {
 }
 
 TEST_F(WebSocketServerTest, PendingBytesCountQueuedOutput) {
-  auto client = WebSocketClient::Connect(Url("/raw"));
+  auto client = WebSocketClient::Connect(mv::TestNet(), Url("/raw"));
   auto s = inbox_.Next(0);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->pending_bytes(), 0u);

@@ -18,6 +18,11 @@ namespace mv {
 namespace {
 
 using json = nlohmann::json;
+
+HttpClient& TestClient() {
+  static HttpClient client(2);
+  return client;
+}
 using ::testing::HasSubstr;
 
 uint32_t U32(const std::string& s, std::size_t at) {
@@ -32,7 +37,7 @@ ClientResponse Post(const std::string& url, const json& body) {
   r.url = url;
   r.headers = {{"Content-Type", "application/json"}};
   r.body = body.dump();
-  return HttpClient::Shared().Fetch(r);
+  return TestClient().Fetch(r);
 }
 
 class FakeGptSovitsTest : public ::testing::Test {
@@ -187,7 +192,7 @@ ClientResponse Get(const std::string& url) {
   ClientRequest r;
   r.method = "GET";
   r.url = url;
-  return HttpClient::Shared().Fetch(r);
+  return TestClient().Fetch(r);
 }
 
 TEST(FakeXttsServerTest, OnlyLocalModelsStream) {
