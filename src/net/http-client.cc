@@ -322,7 +322,7 @@ HttpClient::HttpClient(std::shared_ptr<NetIo> net)
     : timers_(std::make_unique<TimerQueue>(net)), impl_(std::make_shared<Impl>(std::move(net))) {}
 
 HttpClient::~HttpClient() {
-  timers_.reset();  // pending RunAfter deadlines are dropped unrun
+  timers_->Stop();  // pending RunAfter deadlines are dropped unrun; later ones ignored
   std::vector<std::shared_ptr<Impl::Op>> live;
   {
     std::lock_guard lock(impl_->mutex);

@@ -38,7 +38,9 @@ TimerQueue::TimerQueue() : TimerQueue(std::make_shared<NetIo>(1)) {}
 TimerQueue::TimerQueue(std::shared_ptr<NetIo> io)
     : io_(std::move(io)), state_(std::make_shared<State>()) {}
 
-TimerQueue::~TimerQueue() {
+TimerQueue::~TimerQueue() { Stop(); }
+
+void TimerQueue::Stop() {
   std::vector<std::shared_ptr<Timer>> live;
   std::unique_lock lock(state_->mutex);
   state_->stopping = true;

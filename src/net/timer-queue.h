@@ -19,7 +19,7 @@ class TimerQueue {
  public:
   TimerQueue();  // on a private NetIo with one thread (tests, tools alone)
   explicit TimerQueue(std::shared_ptr<NetIo> io);  // must outlive the queue
-  ~TimerQueue();
+  ~TimerQueue();  // Stop()
   TimerQueue(const TimerQueue&) = delete;
   TimerQueue& operator=(const TimerQueue&) = delete;
 
@@ -27,6 +27,10 @@ class TimerQueue {
   // block in it; a callback that must not outlive its owner captures a
   // weak_ptr. Callbacks may run side by side.
   void RunAfter(int delay_ms, std::function<void()> fn);
+
+  // Drops the callbacks not yet run, returns once none is running; later
+  // RunAfter calls are ignored (an owner's late completions may still ask).
+  void Stop();
 
  private:
   struct State;

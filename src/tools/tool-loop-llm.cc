@@ -249,7 +249,7 @@ ToolLoopLlm::~ToolLoopLlm() {
   std::unique_lock lock(shared_->mutex);
   shared_->idle.wait(lock, [&] { return shared_->loops.empty(); });
   lock.unlock();
-  timers_.reset();
+  timers_->Stop();
 }
 
 void ToolLoopLlm::StreamChat(std::vector<ChatMessage> messages, ChatOptions options,

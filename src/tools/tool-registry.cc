@@ -60,7 +60,7 @@ ToolRegistry::~ToolRegistry() {
     c->SetOnLost(nullptr);
     c->Disconnect();  // waits out any handler; stdio servers exit
   }
-  timers_.reset();  // joins: no timeout runs after this
+  timers_->Stop();  // joins: no timeout runs after this; late ones ignored
   clients_.clear();
   http_.reset();
 }

@@ -324,6 +324,27 @@ TEST_F(HttpClientTest, DestroyingTheClientCompletesRequestsInFlight) {
   EXPECT_EQ(error->kind(), ErrorKind::kCancelled);
 }
 
+// LLM discovery's shape: a request ended by the client's destruction asks
+// for a retry timer from its on_complete; that is ignored, never a crash.
+TEST_F(HttpClientTest, ACompletionDuringDestructionMayAskForATimer) {
+  auto client = std::make_unique<HttpClient>(1);
+  std::promise<void> completed;
+  std::atomic<bool> timer_ran{false};
+  ClientCallbacks cb;
+  cb.on_complete = [&](std::optional<Error>) {
+    client->RunAfter(0, [&] { timer_ran = true; });
+    completed.set_value();
+  };
+  client->Stream(Get("/silent"), {}, std::move(cb));
+  std::this_thread::sleep_for(50ms);
+  // Not client.reset(): that nulls the pointer before the destructor runs.
+  delete client.get();
+  auto future = completed.get_future();
+  ASSERT_EQ(future.wait_for(0s), std::future_status::ready);
+  (void)client.release();
+  EXPECT_FALSE(timer_ran);
+}
+
 TEST_F(HttpClientTest, RunAfterRunsLater) {
   std::promise<Clock::time_point> ran;
   auto start = Clock::now();
