@@ -58,13 +58,6 @@ Runtime::Runtime(Config config) {
   ctx_.llm = std::make_unique<ToolLoopLlm>(std::move(llm), ctx_.tools, c.tools, ctx_.net);
   SetUpVoiceIdentity(ctx_);
   ctx_.compute = std::make_unique<ThreadPool>(c.server.compute_threads);
-  if (c.tts.IsRemote()) {
-    // Remote TTS jobs mostly wait on the network: enough threads to keep
-    // every endpoint slot busy with one job queued behind it.
-    int slots = 0;
-    for (const auto& e : c.tts.remote.endpoints) slots += e.max_concurrency;
-    ctx_.tts_pool = std::make_unique<ThreadPool>(std::max(ctx_.compute->size(), 2 * slots));
-  }
   if (c.asr.IsRemote()) {
     // Same for remote ASR: a realtime turn waits on the network and must
     // not hold a compute thread while it does.
@@ -117,7 +110,6 @@ void Runtime::WaitQuiet(Clock::time_point deadline) {
   for (;;) {
     bool idle = ctx_.compute->WaitIdle(deadline);
     if (ctx_.asr_pool) idle = ctx_.asr_pool->WaitIdle(deadline) && idle;
-    if (ctx_.tts_pool) idle = ctx_.tts_pool->WaitIdle(deadline) && idle;
     idle = idle && ChatTurn::InFlight() == 0;
     if (idle && server_) idle = server_->WaitAnswered(deadline);
     if (idle || Clock::now() >= deadline) return;
@@ -142,15 +134,16 @@ void Runtime::Stop() {
                  ChatTurn::InFlight());
   // Closes the connections and joins the I/O threads.
   if (server_) server_->Stop();
+  // Asynchronous (remote) TTS calls end, cancelled, on network threads and
+  // post their last emission to the compute pool: out before it goes.
+  if (ctx_.tts) ctx_.tts->WaitIdle();
   // Pools before the engines their queued jobs use; compute first (its jobs
-  // start turns that use the LLM and post to the TTS pool), the LLM before
-  // the TTS pool (its last callbacks close fan-outs that post there).
+  // start turns that use the LLM and run the TTS fan-outs), then the LLM.
   ctx_.compute.reset();
   ctx_.llm_status = nullptr;
   ctx_.llm.reset();
   ctx_.tools.reset();  // stdio MCP servers exit
   ctx_.asr_pool.reset();
-  ctx_.tts_pool.reset();
   server_.reset();
   // Nothing uses the engines any more.
   ctx_.asr.reset();

@@ -34,4 +34,16 @@ const char* Error::KindName(ErrorKind kind) {
   return "internal_error";
 }
 
+Error AsError(std::exception_ptr e, const std::string& code) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const Error& error) {
+    return error;
+  } catch (const std::exception& other) {
+    return Error(ErrorKind::kInternal, code, other.what());
+  } catch (...) {
+    return Error(ErrorKind::kInternal, code, "unknown exception");
+  }
+}
+
 }  // namespace mv

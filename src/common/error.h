@@ -3,6 +3,7 @@
 // and the status HttpStatus() gives.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -36,5 +37,9 @@ class Error : public std::runtime_error {
   ErrorKind kind_;
   std::string code_;
 };
+
+// The Error a caught exception stands for (non-null `e`): an Error as it
+// is, any other exception kInternal `code` with its what().
+Error AsError(std::exception_ptr e, const std::string& code = "internal");
 
 }  // namespace mv

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <list>
 #include <mutex>
+#include <optional>
 
 #include "common/config-check.h"
 #include "common/metrics.h"
@@ -80,11 +82,14 @@ struct RemotePool::Impl : std::enable_shared_from_this<Impl> {
     Clock::time_point last_dispatch{};  // least recently used wins ties
     long long requests = 0, failures = 0;
   };
-  // A Run() waiting for a slot; lives on that thread's stack.
+  // A call waiting for a slot. `wake` runs once, outside the lock, with
+  // the endpoint granted or the error that ended the wait.
   struct Waiter {
-    const std::vector<bool>* tried = nullptr;
-    int granted = -1;
+    std::vector<bool> tried;
+    std::function<void(int granted, std::optional<Error> error)> wake;
+    CancelRegistration watch;  // the caller's cancel ends the wait
   };
+  using Woken = std::vector<std::pair<std::shared_ptr<Waiter>, std::pair<int, std::optional<Error>>>>;
 
   Impl(RemotePoolConfig c, HttpClient* h) : config(std::move(c)), http(h) {
     for (const auto& e : config.endpoints) endpoints.push_back({e});
@@ -93,11 +98,12 @@ struct RemotePool::Impl : std::enable_shared_from_this<Impl> {
   const RemotePoolConfig config;
   HttpClient* const http;  // the pool's, alive while !stopping; for health probes
 
-  mutable std::mutex mutex;            // guards everything below
-  std::condition_variable granted_cv;  // a waiter got a slot, was cancelled, or time moved on
-  std::condition_variable health_cv;   // a health round ended a step (the destructor waits)
+  mutable std::mutex mutex;           // guards everything below
+  std::condition_variable health_cv;  // a health round ended a step (the destructor waits)
   std::vector<Endpoint> endpoints;
-  std::list<Waiter*> waiters;  // first come, first served
+  std::list<std::shared_ptr<Waiter>> waiters;  // first come, first served
+  // A timer is set to look again when a cool-down ends (max(): none).
+  Clock::time_point redispatch_at = Clock::time_point::max();
   int failovers = 0;
   bool stopping = false;
   bool health_pending = false;  // a round is scheduled or its probes are in flight
@@ -135,11 +141,11 @@ struct RemotePool::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // Hands free slots to waiters in arrival order; a waiter that cannot use
-  // any free slot does not hold up the ones behind it.
-  void DispatchLocked(Clock::time_point now) {
-    bool any = false;
+  // any free slot does not hold up the ones behind it. The woken run their
+  // `wake` after the caller lets go of the lock (Wake()).
+  void DispatchLocked(Clock::time_point now, Woken* woken) {
     for (auto it = waiters.begin(); it != waiters.end();) {
-      const int best = BestLocked(*(*it)->tried, now);
+      const int best = BestLocked((*it)->tried, now);
       if (best < 0) {
         ++it;
         continue;
@@ -148,11 +154,44 @@ struct RemotePool::Impl : std::enable_shared_from_this<Impl> {
       ++e.busy;
       ++e.requests;
       e.last_dispatch = now;
-      (*it)->granted = best;
+      woken->push_back({*it, {best, std::nullopt}});
       it = waiters.erase(it);
-      any = true;
     }
-    if (any) granted_cv.notify_all();
+    if (!waiters.empty()) ScheduleRedispatchLocked(now);
+  }
+
+  // Ends `w`'s wait with `error` if it is still waiting.
+  void EndWaitLocked(const std::shared_ptr<Waiter>& w, Error error, Woken* woken) {
+    auto it = std::find(waiters.begin(), waiters.end(), w);
+    if (it == waiters.end()) return;  // granted or ended already
+    waiters.erase(it);
+    woken->push_back({w, {-1, std::move(error)}});
+  }
+
+  static void Wake(Woken& woken) {
+    for (auto& [w, result] : woken) {
+      auto wake = std::move(w->wake);
+      wake(result.first, std::move(result.second));
+    }
+  }
+
+  // Cool-downs end by the clock, not by an event: a timer looks again then.
+  void ScheduleRedispatchLocked(Clock::time_point now) {
+    const Clock::time_point next = NextCooldownEndLocked(now);
+    if (next == Clock::time_point::max() || next >= redispatch_at || stopping) return;
+    redispatch_at = next;
+    const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count();
+    http->RunAfter(static_cast<int>(delay) + 1, [weak = weak_from_this()] {
+      auto self = weak.lock();
+      if (!self) return;
+      Woken woken;
+      {
+        std::lock_guard lock(self->mutex);
+        self->redispatch_at = Clock::time_point::max();
+        self->DispatchLocked(Clock::now(), &woken);
+      }
+      Wake(woken);
+    });
   }
 
   // When the next cool-down ends (waiters look again then), or max().
@@ -163,50 +202,102 @@ struct RemotePool::Impl : std::enable_shared_from_this<Impl> {
     return next;
   }
 
-  int Acquire(const std::shared_ptr<Impl>& self, const CancelToken& cancel,
-              const std::vector<bool>& tried) {
-    Waiter me;
-    me.tried = &tried;
-    const auto deadline = Clock::now() + std::chrono::milliseconds(config.queue_timeout_ms);
-    bool watching_cancel = false;
-    CancelRegistration watch;  // before `lock`: unhooked after the mutex is released
-    std::unique_lock lock(mutex);
-    waiters.push_back(&me);
-    DispatchLocked(Clock::now());
-    while (me.granted < 0) {
-      if (cancel.IsCancelled() || stopping) {
-        waiters.remove(&me);
-        throw Error(ErrorKind::kCancelled, "cancelled", "cancelled while waiting for an endpoint");
+  // Waits for a slot on an endpoint `tried` leaves; `wake` runs once with
+  // it, or with kCancelled / kTimeout "queue_timeout". A wait ended by a
+  // cancel or the queue timeout wakes on that thread or a timer's; a grant
+  // wakes on the thread that released the slot.
+  void Acquire(const CancelToken& cancel, std::vector<bool> tried,
+               std::function<void(int, std::optional<Error>)> wake) {
+    auto w = std::make_shared<Waiter>();
+    w->tried = std::move(tried);
+    w->wake = std::move(wake);
+    Woken woken;
+    {
+      std::lock_guard lock(mutex);
+      if (stopping) {
+        woken.push_back({w, {-1, Error(ErrorKind::kCancelled, "cancelled", Name() + " stopped")}});
+      } else {
+        waiters.push_back(w);
+        DispatchLocked(Clock::now(), &woken);
       }
-      if (Clock::now() >= deadline) {
-        waiters.remove(&me);
-        throw Error(ErrorKind::kTimeout, "queue_timeout",
-                    Name() + ": no endpoint slot came free in " +
-                        std::to_string(config.queue_timeout_ms) + " ms (" + std::to_string(size()) +
-                        " endpoint(s), all busy)");
-      }
-      if (!watching_cancel) {
-        // Outside the lock: OnCancel runs the callback at once on a cancelled token.
-        watching_cancel = true;
-        lock.unlock();
-        watch = cancel.OnCancel([weak = std::weak_ptr<Impl>(self)] {
-          if (auto s = weak.lock()) {
-            std::lock_guard l(s->mutex);  // no lost wake-up between check and wait
-            s->granted_cv.notify_all();
-          }
-        });
-        lock.lock();
-        continue;
-      }
-      // Cool-downs end by the clock, not by an event: look again then.
-      granted_cv.wait_until(lock, std::min(deadline, NextCooldownEndLocked(Clock::now())));
-      if (me.granted < 0) DispatchLocked(Clock::now());
     }
-    return me.granted;
+    Wake(woken);
+    if (!woken.empty()) return;
+    std::weak_ptr<Waiter> weak_w = w;
+    auto end = [weak_self = weak_from_this(), weak_w](Error error) {
+      auto self = weak_self.lock();
+      auto waiter = weak_w.lock();
+      if (!self || !waiter) return;
+      Woken ended;
+      {
+        std::lock_guard lock(self->mutex);
+        self->EndWaitLocked(waiter, std::move(error), &ended);
+      }
+      Wake(ended);
+    };
+    http->RunAfter(config.queue_timeout_ms, [end, name = Name(), ms = config.queue_timeout_ms,
+                                             n = size()] {
+      end(Error(ErrorKind::kTimeout, "queue_timeout",
+                name + ": no endpoint slot came free in " + std::to_string(ms) + " ms (" +
+                    std::to_string(n) + " endpoint(s), all busy)"));
+    });
+    // Outside the lock: OnCancel runs the callback at once on a cancelled token.
+    CancelRegistration watch = cancel.OnCancel([end] {
+      end(Error(ErrorKind::kCancelled, "cancelled", "cancelled while waiting for an endpoint"));
+    });
+    std::lock_guard lock(mutex);
+    // Still waiting: the registration lives with the waiter (ended waiters
+    // are freed by whoever ended them, which unhooks it).
+    if (std::find(waiters.begin(), waiters.end(), w) != waiters.end()) w->watch = std::move(watch);
+  }
+
+  std::vector<bool> FirstTry() const {
+    if (endpoints.empty())
+      throw Error(ErrorKind::kUnavailable, "no_endpoint", Name() + ": no endpoint is configured");
+    return std::vector<bool>(endpoints.size(), false);
+  }
+
+  // After an attempt on `e` (`failure`: what it threw, or null): frees its
+  // slot and says whether to try the next endpoint (true) or that the call
+  // succeeded (false); rethrows what ends the call.
+  bool AfterAttempt(int e, std::exception_ptr failure, const CancelToken& cancel,
+                    std::vector<bool>& tried) {
+    if (!failure) {
+      Release(e, Outcome::kOk, nullptr);
+      return false;
+    }
+    try {
+      std::rethrow_exception(failure);
+    } catch (const Error& error) {
+      if (error.kind() == ErrorKind::kCancelled || cancel.IsCancelled()) {
+        Release(e, Outcome::kNeutral, nullptr);
+        if (error.kind() == ErrorKind::kCancelled) throw;
+        throw Error(ErrorKind::kCancelled, "cancelled", "request cancelled");
+      }
+      if (!ShouldFailOver(error)) {
+        Release(e, EndpointAnswered(error) ? Outcome::kOk : Outcome::kNeutral, &error);
+        throw;
+      }
+      Release(e, Outcome::kFailed, &error);
+      tried[e] = true;
+      if (std::find(tried.begin(), tried.end(), false) == tried.end()) throw;
+      {
+        std::lock_guard lock(mutex);
+        ++failovers;
+      }
+      if (!config.name.empty())
+        Metrics::Global().Increment("mirrorvox_remote_failovers_total", {{"pool", config.name}});
+      spdlog::warn("{}: {} failed ({}); trying the next endpoint", Name(),
+                   MaskUrlCredentials(endpoints[e].config.url), error.what());
+      return true;
+    } catch (...) {
+      Release(e, Outcome::kNeutral, nullptr);
+      throw;
+    }
   }
 
   void Release(int index, Outcome outcome, const Error* error) {
-    std::lock_guard lock(mutex);
+    std::unique_lock lock(mutex);
     Endpoint& e = endpoints[index];
     --e.busy;
     const auto now = Clock::now();
@@ -229,7 +320,10 @@ struct RemotePool::Impl : std::enable_shared_from_this<Impl> {
         ScheduleHealthLocked();
       }
     }
-    DispatchLocked(now);
+    Woken woken;
+    DispatchLocked(now, &woken);
+    lock.unlock();
+    Wake(woken);
   }
 
   // Health checks cost no thread: a round is a timer on the network I/O
@@ -281,14 +375,18 @@ struct RemotePool::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void ProbeAnswered(int index, bool healthy) {
-    std::lock_guard lock(mutex);
+    Woken woken;
+    std::unique_lock lock(mutex);
     if (index >= 0 && healthy && !stopping && CoolingLocked(index, Clock::now())) {
       Endpoint& e = endpoints[index];
       e.cooling_until = {};
       e.consecutive_failures = 0;
       spdlog::info("{}: endpoint {} answers its health check again; back in rotation", Name(),
                    MaskUrlCredentials(e.config.url));
-      DispatchLocked(Clock::now());
+      DispatchLocked(Clock::now(), &woken);
+      lock.unlock();
+      Wake(woken);
+      lock.lock();
     }
     if (--health_busy > 0) return;
     health_pending = false;
@@ -318,7 +416,15 @@ RemotePool::~RemotePool() {
     std::lock_guard lock(impl_->mutex);
     impl_->stopping = true;
   }
-  impl_->granted_cv.notify_all();
+  Impl::Woken woken;
+  {
+    std::lock_guard lock(impl_->mutex);
+    while (!impl_->waiters.empty())
+      impl_->EndWaitLocked(impl_->waiters.front(),
+                           Error(ErrorKind::kCancelled, "cancelled", impl_->Name() + " stopped"),
+                           &woken);
+  }
+  Impl::Wake(woken);
   impl_->probe_cancel.Cancel();
   // No probe may still use the client after this; a scheduled round finds
   // `stopping` (or the state gone) and does nothing.
@@ -371,44 +477,47 @@ const RemotePoolConfig& RemotePool::config() const { return impl_->config; }
 
 void RemotePool::Run(const CancelToken& cancel,
                      const std::function<void(int endpoint, const std::string& url)>& attempt) {
-  using Outcome = Impl::Outcome;
   Impl& s = *impl_;
-  if (s.endpoints.empty())
-    throw Error(ErrorKind::kUnavailable, "no_endpoint", s.Name() + ": no endpoint is configured");
-  std::vector<bool> tried(s.endpoints.size(), false);
+  std::vector<bool> tried = s.FirstTry();
   for (;;) {
     if (cancel.IsCancelled()) throw Error(ErrorKind::kCancelled, "cancelled", "request cancelled");
-    const int e = s.Acquire(impl_, cancel, tried);
+    std::promise<int> granted;
+    s.Acquire(cancel, tried, [&granted](int e, std::optional<Error> error) {
+      if (error)
+        granted.set_exception(std::make_exception_ptr(*error));
+      else
+        granted.set_value(e);
+    });
+    const int e = granted.get_future().get();
+    std::exception_ptr failure;
     try {
       attempt(e, s.endpoints[e].config.url);
-    } catch (const Error& error) {
-      if (error.kind() == ErrorKind::kCancelled || cancel.IsCancelled()) {
-        s.Release(e, Outcome::kNeutral, nullptr);
-        if (error.kind() == ErrorKind::kCancelled) throw;
-        throw Error(ErrorKind::kCancelled, "cancelled", "request cancelled");
-      }
-      if (!ShouldFailOver(error)) {
-        s.Release(e, EndpointAnswered(error) ? Outcome::kOk : Outcome::kNeutral, &error);
-        throw;
-      }
-      s.Release(e, Outcome::kFailed, &error);
-      tried[e] = true;
-      if (std::find(tried.begin(), tried.end(), false) == tried.end()) throw;
-      {
-        std::lock_guard lock(s.mutex);
-        ++s.failovers;
-      }
-      if (!s.config.name.empty())
-        Metrics::Global().Increment("mirrorvox_remote_failovers_total", {{"pool", s.config.name}});
-      spdlog::warn("{}: {} failed ({}); trying the next endpoint", s.Name(),
-                   MaskUrlCredentials(s.endpoints[e].config.url), error.what());
-      continue;
     } catch (...) {
-      s.Release(e, Outcome::kNeutral, nullptr);
-      throw;
+      failure = std::current_exception();
     }
-    s.Release(e, Outcome::kOk, nullptr);
-    return;
+    if (!s.AfterAttempt(e, failure, cancel, tried)) return;
+  }
+}
+
+Task<void> RemotePool::RunAsync(CancelToken cancel, AsyncAttempt attempt) {
+  Impl& s = *impl_;
+  std::vector<bool> tried = s.FirstTry();
+  for (;;) {
+    if (cancel.IsCancelled()) throw Error(ErrorKind::kCancelled, "cancelled", "request cancelled");
+    auto granted = co_await Callback<std::pair<int, std::optional<Error>>>([&](auto resume) {
+      s.Acquire(cancel, tried, [resume](int e, std::optional<Error> error) {
+        resume({e, std::move(error)});
+      });
+    });
+    if (granted.second) throw *granted.second;
+    const int e = granted.first;
+    std::exception_ptr failure;
+    try {
+      co_await attempt(e, s.endpoints[e].config.url);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (!s.AfterAttempt(e, failure, cancel, tried)) co_return;
   }
 }
 

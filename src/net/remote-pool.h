@@ -6,8 +6,11 @@
 // when its health check passes. This is how "several TTS workers on several
 // ports" is configured.
 //
-// Run() blocks the calling (compute) thread; it is thread-safe and one pool
-// serves every request of its engine.
+// Run() blocks the calling (compute) thread; RunAsync() is its coroutine,
+// whose waits cost no thread. Both are thread-safe and one pool serves
+// every request of its engine; waiting for a slot is one mechanism for both
+// (timers on the pool's HttpClient end the queue timeout and look again
+// when a cool-down ends).
 //
 // Dispatch: waiting calls get slots first come, first served; among free
 // endpoints the least loaded (busy / max_concurrency) wins, ties going to
@@ -26,6 +29,7 @@
 
 #include "common/cancel-token.h"
 #include "common/error.h"
+#include "common/task.h"
 
 namespace mv {
 
@@ -80,6 +84,12 @@ class RemotePool {
   // kCancelled when `cancel` fires.
   void Run(const CancelToken& cancel,
            const std::function<void(int endpoint, const std::string& url)>& attempt);
+
+  // Run() for asynchronous engines: a wait for a slot or on an attempt
+  // holds no thread. `attempt` returns the try's coroutine (a member
+  // coroutine, not a coroutine lambda: see common/task.h).
+  using AsyncAttempt = std::function<Task<void>(int endpoint, std::string url)>;
+  Task<void> RunAsync(CancelToken cancel, AsyncAttempt attempt);
 
   int size() const;
   int busy(int endpoint) const;

@@ -77,41 +77,81 @@ void TtsFanout::Launch(int index) {
   pool_.Post([self = shared_from_this(), index] { self->RunJob(index); }, 1 + index);
 }
 
+// What one attempt of a segment's job carries between its audio callbacks.
+struct TtsFanout::Job {
+  int index = 0;
+  std::size_t skip = 0;  // samples a retry must drop (already emitted)
+  bool first_chunk = true;
+};
+
 void TtsFanout::RunJob(int index) {
   TtsRequest request;
-  std::size_t skip = 0;
+  auto job = std::make_shared<Job>();
+  job->index = index;
   {
     std::lock_guard lock(mutex_);
     Slot& slot = slots_[index - base_];
     request = slot.request;
-    skip = slot.skip;
+    job->skip = slot.skip;
     ++slot.attempts;
   }
-  std::optional<Error> error;
-  bool first_chunk = true;
-  try {
-    if (cancel_.IsCancelled()) throw Error(ErrorKind::kCancelled, "cancelled", "turn cancelled");
-    tts_.Synthesize(request, cancel_, [&](const float* samples, std::size_t n, int rate) {
-      if (cancel_.IsCancelled()) return false;
-      {
-        std::lock_guard lock(mutex_);
-        Slot& slot = slots_[index - base_];
-        if (first_chunk) slot.sample_rate = rate;
-        first_chunk = false;
-        // A retry repeats what the failed attempt already streamed: skip it.
-        std::size_t drop = std::min(skip, n);
-        skip -= drop;
-        slot.samples.insert(slot.samples.end(), samples + drop, samples + n);
-      }
-      if (index == head_) Pump();  // stream the head segment as it grows
-      return true;
-    });
-  } catch (const Error& e) {
-    error = e;
-  } catch (const std::exception& e) {
-    error = Error(ErrorKind::kInternal, "tts_failed", e.what());
+  if (cancel_.IsCancelled())
+    return EndJob(index, Error(ErrorKind::kCancelled, "cancelled", "turn cancelled"));
+  const bool async = tts_.asynchronous();
+  auto on_chunk = [self = shared_from_this(), job, async](const float* samples, std::size_t n,
+                                                          int rate) {
+    return self->TakeAudio(*job, samples, n, rate, async);
+  };
+  if (async) {
+    // Its waits hold no thread; its audio arrives on network I/O threads.
+    tts_.SynthesizeAsync(std::move(request), cancel_, std::move(on_chunk),
+                         [self = shared_from_this(), index](std::optional<Error> error) {
+                           self->EndJob(index, std::move(error));
+                         });
+    return;
   }
+  std::optional<Error> error;
+  try {
+    tts_.Synthesize(request, cancel_, on_chunk);
+  } catch (...) {
+    error = AsError(std::current_exception(), "tts_failed");
+  }
+  EndJob(index, std::move(error));
+}
 
+bool TtsFanout::TakeAudio(Job& job, const float* samples, std::size_t n, int rate, bool async) {
+  if (cancel_.IsCancelled()) return false;
+  {
+    std::lock_guard lock(mutex_);
+    Slot& slot = slots_[job.index - base_];
+    if (job.first_chunk) slot.sample_rate = rate;
+    job.first_chunk = false;
+    // A retry repeats what the failed attempt already streamed: skip it.
+    std::size_t drop = std::min(job.skip, n);
+    job.skip -= drop;
+    slot.samples.insert(slot.samples.end(), samples + drop, samples + n);
+  }
+  if (job.index != head_) return true;
+  // Stream the head segment as it grows; audio that arrived on an I/O
+  // thread is emitted (encoded, sent) from the pool.
+  if (async)
+    PostPump();
+  else
+    Pump();
+  return true;
+}
+
+void TtsFanout::PostPump() {
+  if (pump_posted_.exchange(true)) return;  // one queued pump emits all that came
+  pool_.Post(
+      [self = shared_from_this()] {
+        self->pump_posted_ = false;
+        self->Pump();
+      },
+      0);
+}
+
+void TtsFanout::EndJob(int index, std::optional<Error> error) {
   std::vector<int> to_start;
   bool retry = false;
   {
@@ -141,7 +181,10 @@ void TtsFanout::RunJob(int index) {
     return;
   }
   for (int i : to_start) Launch(i);
-  Pump();
+  if (tts_.asynchronous())
+    PostPump();
+  else
+    Pump();
 }
 
 void TtsFanout::Pump() {

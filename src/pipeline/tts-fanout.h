@@ -1,5 +1,7 @@
-// Synthesises one answer's segments in parallel on the compute pool (at most
-// `parallelism` at once) and emits their audio strictly in order: the head
+// Synthesises one answer's segments in parallel (at most `parallelism` at
+// once: on the compute pool for embedded engines; asynchronous engines start
+// there and wait on the network holding no thread) and emits their audio
+// strictly in order: the head
 // segment streams chunk by chunk as it is produced, and every later segment
 // is released the moment it and all before it are ready. A failed segment is
 // retried once, then reported; never dropped silently.
@@ -75,8 +77,13 @@ class TtsFanout : public std::enable_shared_from_this<TtsFanout> {
             TtsFanoutCallbacks callbacks);
   void StartMoreLocked(std::vector<int>* to_start);
   void Launch(int index);
+  struct Job;
   void RunJob(int index);
+  // A job's audio: into its slot, and out when it is the head's.
+  bool TakeAudio(Job& job, const float* samples, std::size_t n, int rate, bool async);
+  void EndJob(int index, std::optional<Error> error);
   void Pump();
+  void PostPump();  // Pump() on the pool, at most one queued at a time
   // After an emission (emit lock held): true when the client is behind and
   // the fan-out is paused now.
   bool PauseIfFull();
@@ -101,6 +108,7 @@ class TtsFanout : public std::enable_shared_from_this<TtsFanout> {
   bool paused_ = false;   // the client is behind: emit nothing, start nothing
   bool counted_ = false;  // this pause is in PausedNow()
   int retries_ = 0;
+  std::atomic<bool> pump_posted_{false};
   std::mutex emit_mutex_;  // serialises callbacks so they come in order, one at a time
   CancelRegistration cancel_hook_;  // last: unhooked before anything it reaches goes
 };

@@ -32,11 +32,10 @@ struct RealtimeServices {
   Asr* asr = nullptr;
   Tts* tts = nullptr;
   Llm* llm = nullptr;
-  ThreadPool* compute = nullptr;   // VAD, embedded ASR, session events
+  ThreadPool* compute = nullptr;  // VAD, embedded ASR, session events, the answers' TTS fan-out
   // Remote ASR calls mostly wait on the network: on their own pool so they
   // do not hold the compute threads (null = compute).
   ThreadPool* asr_pool = nullptr;
-  ThreadPool* tts_pool = nullptr;  // the answers' TTS fan-out
   std::shared_ptr<const Vad> vad;
 
   RealtimeConfig defaults;

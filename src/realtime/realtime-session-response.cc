@@ -110,7 +110,7 @@ bool RealtimeSession::StartResponse(std::shared_ptr<TurnTiming> timing, double a
     if (services->on_turn_done) services->on_turn_done(result, *r->timing);
     if (auto self = weak.lock()) self->OnAnswerDone(r, result);
   };
-  ChatTurn::Start(*services_->llm, *services_->tts, *services_->tts_pool, std::move(turn),
+  ChatTurn::Start(*services_->llm, *services_->tts, *services_->compute, std::move(turn),
                   r->cancel, r->timing, std::move(sink));
   return true;
 }

@@ -67,94 +67,85 @@ std::string BodySnippet(std::string_view body) {
   return out;
 }
 
-void StreamSpeech(HttpClient& client, ClientRequest request, const CancelToken& cancel,
-                  WavStreamParser parser, const HttpErrorMapper& map_error, SpeechOutput& out,
-                  const SpeechEndCheck& check_end) {
-  // Bytes cross from the client's I/O thread to this one: callbacks there
-  // must not block, and the consumer (the fan-out, an encoder) may.
+Task<void> StreamSpeechAsync(HttpClient& client, ClientRequest request, CancelToken cancel,
+                             WavStreamParser parser, HttpErrorMapper map_error, SpeechOutput& out,
+                             SpeechEndCheck check_end) {
+  // Touched by the request's callbacks (one at a time, on its strand) until
+  // on_complete, then by this coroutine alone.
   struct Channel {
-    std::mutex mutex;  // guards everything below
-    std::condition_variable cv;
     int status = 0;
-    std::deque<std::string> pieces;
     std::string error_body;
-    bool done = false;
-    std::optional<Error> error;
+    std::size_t body_bytes = 0;
+    bool stopped = false;        // the consumer wants no more
+    std::exception_ptr failure;  // bad audio, or the consumer threw
+    std::vector<float> samples;
   };
   auto ch = std::make_shared<Channel>();
   // This attempt: the caller's cancel, or the consumer saying stop.
   const CancelToken stop = cancel.Child();
   ClientCallbacks cb;
   cb.on_head = [ch](int status, const std::map<std::string, std::string>&) {
-    std::lock_guard lock(ch->mutex);
     ch->status = status;
   };
-  cb.on_data = [ch](std::string_view data) {
-    std::lock_guard lock(ch->mutex);
-    if (ch->status == 200) {
-      ch->pieces.emplace_back(data);
-      ch->cv.notify_all();
-    } else if (ch->error_body.size() < kMaxErrorBody) {
-      ch->error_body.append(data.substr(0, kMaxErrorBody - ch->error_body.size()));
+  cb.on_data = [ch, &parser, &out, stop](std::string_view data) {
+    if (ch->status != 200) {
+      if (ch->error_body.size() < kMaxErrorBody)
+        ch->error_body.append(data.substr(0, kMaxErrorBody - ch->error_body.size()));
+      return;
     }
-  };
-  cb.on_complete = [ch](std::optional<Error> error) {
-    std::lock_guard lock(ch->mutex);
-    ch->error = std::move(error);
-    ch->done = true;
-    ch->cv.notify_all();
-  };
-  request.max_body_bytes = 0;  // speech streams as long as it lasts; the idle timeout guards it
-  client.Stream(std::move(request), stop, std::move(cb));
-
-  out.BeginAttempt();
-  std::vector<float> samples;
-  bool stopped = false;
-  std::size_t body_bytes = 0;
-  for (;;) {
-    std::deque<std::string> pieces;
-    bool done = false;
-    {
-      std::unique_lock lock(ch->mutex);
-      ch->cv.wait(lock, [&] { return ch->done || !ch->pieces.empty(); });
-      pieces.swap(ch->pieces);
-      done = ch->done;
-    }
+    if (ch->stopped || ch->failure) return;
+    ch->body_bytes += data.size();
     try {
-      for (const std::string& piece : pieces) {
-        if (stopped) break;
-        body_bytes += piece.size();
-        samples.clear();
-        parser.Feed(piece, &samples);
-        if (!samples.empty() && !out.Add(samples.data(), samples.size(), parser.sample_rate())) {
-          stopped = true;
-          stop.Cancel();
-        }
+      ch->samples.clear();
+      parser.Feed(data, &ch->samples);
+      if (!ch->samples.empty() &&
+          !out.Add(ch->samples.data(), ch->samples.size(), parser.sample_rate())) {
+        ch->stopped = true;
+        stop.Cancel();
       }
     } catch (...) {
-      stop.Cancel();  // bad audio, or the consumer threw: the rest is not worth reading
-      throw;
+      ch->failure = std::current_exception();
+      stop.Cancel();  // the rest is not worth reading
     }
-    if (done) break;
-  }
-  // on_complete has run: nothing touches the channel from the I/O side now.
-  if (stopped || cancel.IsCancelled())
+  };
+  request.max_body_bytes = 0;  // speech streams as long as it lasts; the idle timeout guards it
+  out.BeginAttempt();
+  std::optional<Error> error = co_await Callback<std::optional<Error>>([&](auto resume) {
+    cb.on_complete = [resume](std::optional<Error> e) { resume(std::move(e)); };
+    client.Stream(std::move(request), stop, std::move(cb));
+  });
+  if (ch->failure) std::rethrow_exception(ch->failure);
+  if (ch->stopped || cancel.IsCancelled())
     throw Error(ErrorKind::kCancelled, "cancelled", "synthesis cancelled");
-  if (ch->status == 200 && body_bytes == 0)
+  if (ch->status == 200 && ch->body_bytes == 0)
     throw Error(ErrorKind::kUpstream, "empty_stream",
                 "the TTS server answered 200, then closed the connection without audio");
-  if (ch->error) throw *ch->error;
+  if (error) throw *error;
   if (ch->status != 200) throw map_error(ch->status, ch->error_body);
   parser.Finish();
   if (check_end) check_end(SpeechEnd{parser.sample_rate(), out.attempt_audio(), out.held_zeros()});
   if (!out.EndAttempt()) throw Error(ErrorKind::kCancelled, "cancelled", "synthesis cancelled");
 }
 
-std::string FetchOk(HttpClient& client, const ClientRequest& request, const CancelToken& cancel,
-                    const HttpErrorMapper& map_error) {
-  ClientResponse r = client.Fetch(request, cancel);
-  if (r.status != 200) throw map_error(r.status, r.body);
-  return r.body;
+Task<std::string> FetchOkAsync(HttpClient& client, ClientRequest request, CancelToken cancel,
+                               HttpErrorMapper map_error) {
+  struct Answer {
+    int status = 0;
+    std::string body;
+  };
+  auto answer = std::make_shared<Answer>();
+  ClientCallbacks cb;
+  cb.on_head = [answer](int status, const std::map<std::string, std::string>&) {
+    answer->status = status;
+  };
+  cb.on_data = [answer](std::string_view data) { answer->body.append(data); };
+  std::optional<Error> error = co_await Callback<std::optional<Error>>([&](auto resume) {
+    cb.on_complete = [resume](std::optional<Error> e) { resume(std::move(e)); };
+    client.Stream(std::move(request), cancel, std::move(cb));
+  });
+  if (error) throw *error;
+  if (answer->status != 200) throw map_error(answer->status, answer->body);
+  co_return std::move(answer->body);
 }
 
 }  // namespace mv

@@ -1,6 +1,7 @@
 // The HTTP plumbing the remote TTS engines share: requests with the pool's
-// timeouts, and one streamed synthesis request run on the calling (compute)
-// thread, its audio decoded and passed on as it arrives.
+// timeouts, and one streamed synthesis request as a coroutine (no thread
+// waits on it), its audio decoded and passed on as it arrives, on the
+// network I/O thread that received it.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include "audio/wav-stream-parser.h"
 #include "common/cancel-token.h"
 #include "common/error.h"
+#include "common/task.h"
 #include "net/http-client.h"
 #include "net/remote-pool.h"
 #include "tts/speech-output.h"
@@ -45,15 +47,16 @@ using SpeechEndCheck = std::function<void(const SpeechEnd& end)>;
 // errors (kUpstream for a stream cut mid-way, so the pool fails over); a 200
 // that ends (or drops) before one body byte throws kUpstream
 // "empty_stream" (servers that start the answer before checking the
-// request do that); `out` refusing more throws kCancelled.
-void StreamSpeech(HttpClient& client, ClientRequest request, const CancelToken& cancel,
-                  WavStreamParser parser, const HttpErrorMapper& map_error, SpeechOutput& out,
-                  const SpeechEndCheck& check_end = nullptr);
+// request do that); `out` refusing more throws kCancelled. `parser` and
+// `out` live in the caller's frame, which awaits this.
+Task<void> StreamSpeechAsync(HttpClient& client, ClientRequest request, CancelToken cancel,
+                             WavStreamParser parser, HttpErrorMapper map_error, SpeechOutput& out,
+                             SpeechEndCheck check_end = nullptr);
 
-// Blocking request for small JSON exchanges (weights, speaker latents): the
-// body of a 200, or map_error(status, body) thrown.
-std::string FetchOk(HttpClient& client, const ClientRequest& request, const CancelToken& cancel,
-                    const HttpErrorMapper& map_error);
+// A small JSON exchange (weights, speaker latents): the body of a 200, or
+// map_error(status, body) thrown.
+Task<std::string> FetchOkAsync(HttpClient& client, ClientRequest request, CancelToken cancel,
+                               HttpErrorMapper map_error);
 
 // FNV-1a 64: names for cached voices (not for security).
 uint64_t Fnv1a64(std::string_view bytes);

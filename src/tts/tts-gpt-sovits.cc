@@ -125,7 +125,7 @@ TtsGptSovits::TtsGptSovits(const TtsConfig& config, std::shared_ptr<HttpClient> 
   }
 }
 
-TtsGptSovits::~TtsGptSovits() = default;
+TtsGptSovits::~TtsGptSovits() { WaitIdle(); }
 
 std::vector<TtsGptSovits::WeightStep> TtsGptSovits::WeightSteps(const std::string& url) const {
   const GptSovitsConfig& g = config_.gpt_sovits;
@@ -153,76 +153,46 @@ Error TtsGptSovits::WeightError(const WeightStep& step, int status, const std::s
                    std::to_string(status) + " to " + step.route + ": " + BodySnippet(body));
 }
 
-void TtsGptSovits::SetWeights(const std::string& url, const CancelToken& cancel) {
-  for (const WeightStep& step : WeightSteps(url)) {
-    FetchOk(*client_, step.request, cancel,
-            [&](int status, const std::string& body) { return WeightError(step, status, body); });
+Task<void> TtsGptSovits::SetWeights(std::string url, CancelToken cancel) {
+  const std::vector<WeightStep> steps = WeightSteps(url);
+  for (const WeightStep& step : steps) {
+    co_await FetchOkAsync(*client_, step.request, cancel, [&step](int status, const std::string& body) {
+      return WeightError(step, status, body);
+    });
     spdlog::info("gpt-sovits: {} set to '{}' on {}", step.key, step.path, MaskUrlCredentials(url));
   }
 }
 
 std::vector<std::optional<Error>> TtsGptSovits::SetWeightsEverywhere() {
   const std::size_t n = config_.remote.endpoints.size();
-  // Each endpoint's steps run one after the other, from the previous
-  // step's completion; the endpoints run side by side.
-  struct Chain {
-    std::vector<WeightStep> steps;
-    std::size_t next = 0;
-    int status = 0;
-    std::string body;
-  };
+  // The endpoints side by side (each loads models for a while), each one's
+  // steps one after the other; no thread waits on a model load.
   std::mutex mutex;            // guards errors, left
   std::condition_variable cv;  // signalled when an endpoint is done
   std::vector<std::optional<Error>> errors(n);
   std::size_t left = n;
-  std::vector<Chain> chains(n);
-  std::function<void(std::size_t)> run_next = [&](std::size_t i) {
-    Chain& chain = chains[i];
-    if (chain.next == chain.steps.size()) {
-      std::lock_guard lock(mutex);
-      --left;
-      cv.notify_all();
-      return;
-    }
-    const WeightStep& step = chain.steps[chain.next];
-    chain.status = 0;
-    chain.body.clear();
-    ClientCallbacks cb;
-    cb.on_head = [&chain](int status, const auto&) { chain.status = status; };
-    cb.on_data = [&chain](std::string_view data) { chain.body.append(data); };
-    cb.on_complete = [&, i](std::optional<Error> error) {
-      Chain& c = chains[i];
-      const WeightStep& done = c.steps[c.next];
-      if (!error && c.status != 200) error = WeightError(done, c.status, c.body);
-      if (error) {
-        std::lock_guard lock(mutex);
-        errors[i] = std::move(error);
-        --left;
-        cv.notify_all();
-        return;
-      }
-      spdlog::info("gpt-sovits: {} set to '{}' on {}", done.key, done.path,
-                   MaskUrlCredentials(done.url));
-      ++c.next;
-      run_next(i);
-    };
-    client_->Stream(step.request, CancelToken(), std::move(cb));
-  };
   for (std::size_t i = 0; i < n; ++i) {
-    chains[i].steps = WeightSteps(config_.remote.endpoints[i].url);
-    run_next(i);
+    Spawn(SetWeights(config_.remote.endpoints[i].url, CancelToken()),
+          [&, i](std::exception_ptr failure) {
+            std::optional<Error> error;
+            if (failure) error = AsError(failure);
+            std::lock_guard lock(mutex);
+            errors[i] = std::move(error);
+            --left;
+            cv.notify_all();
+          });
   }
   std::unique_lock lock(mutex);
   cv.wait(lock, [&] { return left == 0; });
   return errors;
 }
 
-void TtsGptSovits::EnsureWeights(int endpoint, const std::string& url, const CancelToken& cancel) {
+Task<void> TtsGptSovits::EnsureWeights(int endpoint, std::string url, CancelToken cancel) {
   {
     std::lock_guard lock(mutex_);
-    if (weights_set_[endpoint]) return;
+    if (weights_set_[endpoint]) co_return;
   }
-  SetWeights(url, cancel);
+  co_await SetWeights(std::move(url), std::move(cancel));
   std::lock_guard lock(mutex_);
   weights_set_[endpoint] = true;
 }
@@ -316,73 +286,94 @@ std::string TtsGptSovits::Body(const TtsRequest& request, const Voice& voice, bo
   return j.dump();
 }
 
-void TtsGptSovits::Synthesize(const TtsRequest& request, const CancelToken& cancel,
-                              const TtsChunkCallback& on_chunk) {
-  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) return;  // nothing to say
+struct TtsGptSovits::Call {
+  const TtsRequest* request;
+  const Voice* voice;
+  CancelToken cancel;
+  SpeechOutput* out;
+};
+
+Task<void> TtsGptSovits::Speak(TtsRequest request, CancelToken cancel, TtsChunkCallback on_chunk) {
+  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) co_return;  // nothing to say
   const Voice voice = VoiceFor(request);
   SpeechOutput out(on_chunk);
+  std::optional<Error> failed;
+  // Named, not a temporary in the co_await: GCC 12 destroys an aggregate
+  // temporary there twice.
+  Call call{&request, &voice, cancel, &out};
   try {
-    SynthesizeWith(request, voice, cancel, out);
+    co_await SynthesizeWith(call);
   } catch (const Error& e) {
-    // The request's reference is at fault, not the server: this segment is
-    // still spoken, in the configured default voice.
-    const Voice fallback = DefaultVoice();
-    if (e.code() != "bad_reference" || out.emitted() > 0 || fallback.ref_audio_path.empty() ||
-        fallback.ref_audio_path == voice.ref_audio_path)
-      throw;
-    spdlog::warn("gpt-sovits: {}; this segment uses the default reference", e.what());
-    SynthesizeWith(request, fallback, cancel, out);
+    failed = e;
   }
+  if (!failed) co_return;
+  // The request's reference is at fault, not the server: this segment is
+  // still spoken, in the configured default voice.
+  const Voice fallback = DefaultVoice();
+  if (failed->code() != "bad_reference" || out.emitted() > 0 || fallback.ref_audio_path.empty() ||
+      fallback.ref_audio_path == voice.ref_audio_path)
+    throw *failed;
+  spdlog::warn("gpt-sovits: {}; this segment uses the default reference", failed->what());
+  call.voice = &fallback;
+  co_await SynthesizeWith(call);
 }
 
-void TtsGptSovits::SynthesizeWith(const TtsRequest& request, const Voice& voice,
-                                  const CancelToken& cancel, SpeechOutput& out) {
+Task<void> TtsGptSovits::SynthesizeWith(Call call) {
+  co_await pool_->RunAsync(call.cancel, [this, &call](int e, std::string url) {
+    return Attempt(e, std::move(url), call);
+  });
+}
+
+Task<void> TtsGptSovits::Say(const std::string& url, const Call& call, bool as_bool, bool whole) {
+  ClientRequest r = JsonRequest(config_.remote, JoinUrl(url, "/tts"),
+                                Body(*call.request, *call.voice, as_bool, whole));
+  co_await StreamSpeechAsync(*client_, std::move(r), call.cancel, WavStreamParser(),
+                             &TtsGptSovits::MapError, *call.out, RejectFailureSilence);
+}
+
+Task<void> TtsGptSovits::Attempt(int e, std::string url, const Call& call) {
   const bool weights =
       !config_.gpt_sovits.gpt_weight.empty() || !config_.gpt_sovits.sovits_weight.empty();
-  pool_->Run(cancel, [&](int e, const std::string& url) {
-    auto speak = [&](bool as_bool, bool whole) {
-      StreamSpeech(
-          *client_,
-          JsonRequest(config_.remote, JoinUrl(url, "/tts"), Body(request, voice, as_bool, whole)),
-          cancel, WavStreamParser(), &TtsGptSovits::MapError, out, RejectFailureSilence);
-    };
-    try {
-      EnsureWeights(e, url, cancel);
-      for (;;) {
-        bool as_bool;
-        {
-          std::lock_guard lock(mutex_);
-          as_bool = bool_streaming_[e];
-        }
-        try {
-          speak(as_bool, false);
-          return;
-        } catch (const Error& err) {
-          if (err.code() == "empty_stream" && Streaming()) {
-            // Quirk: a streamed answer starts before the reference is checked,
-            // so a bad one is a 200 with nothing in it. Asked again whole, the
-            // server says why (400 -> bad_reference: no cool-down).
-            speak(as_bool, true);
-            return;
-          }
-          if (err.code() != "streaming_mode_rejected" ||
-              config_.gpt_sovits.streaming_mode != "auto" || as_bool)
-            throw;
-          spdlog::info("gpt-sovits: {} takes streaming_mode only as a bool; using true",
-                       MaskUrlCredentials(url));
-          std::lock_guard lock(mutex_);
-          bool_streaming_[e] = true;
-        }
-      }
-    } catch (const Error& err) {
-      // Refused connections may mean a restart, which loses the weights.
-      if (err.kind() == ErrorKind::kUnavailable && weights) {
+  std::optional<Error> failed;
+  try {
+    co_await EnsureWeights(e, url, call.cancel);
+    for (;;) {
+      bool as_bool;
+      {
         std::lock_guard lock(mutex_);
-        weights_set_[e] = false;
+        as_bool = bool_streaming_[e];
       }
-      throw;
+      std::optional<Error> said;
+      try {
+        co_await Say(url, call, as_bool, false);
+        co_return;
+      } catch (const Error& err) {
+        said = err;
+      }
+      if (said->code() == "empty_stream" && Streaming()) {
+        // Quirk: a streamed answer starts before the reference is checked,
+        // so a bad one is a 200 with nothing in it. Asked again whole, the
+        // server says why (400 -> bad_reference: no cool-down).
+        co_await Say(url, call, as_bool, true);
+        co_return;
+      }
+      if (said->code() != "streaming_mode_rejected" ||
+          config_.gpt_sovits.streaming_mode != "auto" || as_bool)
+        throw *said;
+      spdlog::info("gpt-sovits: {} takes streaming_mode only as a bool; using true",
+                   MaskUrlCredentials(url));
+      std::lock_guard lock(mutex_);
+      bool_streaming_[e] = true;
     }
-  });
+  } catch (const Error& err) {
+    failed = err;
+  }
+  // Refused connections may mean a restart, which loses the weights.
+  if (failed->kind() == ErrorKind::kUnavailable && weights) {
+    std::lock_guard lock(mutex_);
+    weights_set_[e] = false;
+  }
+  throw *failed;
 }
 
 }  // namespace mv

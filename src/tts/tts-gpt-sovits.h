@@ -45,11 +45,11 @@
 #include "net/remote-pool.h"
 #include "tts/shared-reference-dir.h"
 #include "tts/speech-output.h"
-#include "tts/tts.h"
+#include "tts/remote-tts.h"
 
 namespace mv {
 
-class TtsGptSovits : public Tts {
+class TtsGptSovits : public RemoteTts {
  public:
   // Sets the weights on every endpoint; throws mv::Error for a bad config
   // or weights an endpoint refuses.
@@ -57,8 +57,6 @@ class TtsGptSovits : public Tts {
   explicit TtsGptSovits(const TtsConfig& config, std::shared_ptr<HttpClient> http = nullptr);
   ~TtsGptSovits() override;
 
-  void Synthesize(const TtsRequest& request, const CancelToken& cancel,
-                  const TtsChunkCallback& on_chunk) override;
   std::vector<std::string> Voices() const override { return {"default"}; }
 
   RemotePool& pool() { return *pool_; }
@@ -79,8 +77,12 @@ class TtsGptSovits : public Tts {
   // `whole`: streaming_mode off, whatever the config says.
   std::string Body(const TtsRequest& request, const Voice& voice, bool bool_streaming,
                    bool whole) const;
-  void SynthesizeWith(const TtsRequest& request, const Voice& voice, const CancelToken& cancel,
-                      SpeechOutput& out);
+  Task<void> Speak(TtsRequest request, CancelToken cancel, TtsChunkCallback on_chunk) override;
+  struct Call;  // one segment: request, voice, cancel, output
+  Task<void> SynthesizeWith(Call call);
+  Task<void> Attempt(int endpoint, std::string url, const Call& call);
+  // One /tts request; `as_bool` and `whole` as Body() takes them.
+  Task<void> Say(const std::string& url, const Call& call, bool as_bool, bool whole);
   // One /set_*_weights request of one endpoint.
   struct WeightStep {
     ClientRequest request;
@@ -88,10 +90,10 @@ class TtsGptSovits : public Tts {
   };
   std::vector<WeightStep> WeightSteps(const std::string& url) const;
   static Error WeightError(const WeightStep& step, int status, const std::string& body);
-  void SetWeights(const std::string& url, const CancelToken& cancel);
+  Task<void> SetWeights(std::string url, CancelToken cancel);
   // At start-up; the error of each endpoint that failed.
   std::vector<std::optional<Error>> SetWeightsEverywhere();
-  void EnsureWeights(int endpoint, const std::string& url, const CancelToken& cancel);
+  Task<void> EnsureWeights(int endpoint, std::string url, CancelToken cancel);
 
   const TtsConfig config_;
   std::shared_ptr<HttpClient> client_;  // before pool_, whose health checks use it

@@ -54,9 +54,11 @@ std::vector<std::string> TtsOpenAiSpeech::Voices() const {
   return {config_.voice.empty() ? "alloy" : config_.voice};
 }
 
-void TtsOpenAiSpeech::Synthesize(const TtsRequest& request, const CancelToken& cancel,
-                                 const TtsChunkCallback& on_chunk) {
-  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) return;
+TtsOpenAiSpeech::~TtsOpenAiSpeech() { WaitIdle(); }
+
+Task<void> TtsOpenAiSpeech::Speak(TtsRequest request, CancelToken cancel,
+                                  TtsChunkCallback on_chunk) {
+  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) co_return;
   if (request.text.size() > kMaxInput)
     throw Error(ErrorKind::kInvalidInput, "text_too_long",
                 "speech input over " + std::to_string(kMaxInput) + " characters");
@@ -68,14 +70,20 @@ void TtsOpenAiSpeech::Synthesize(const TtsRequest& request, const CancelToken& c
       {"response_format", o.response_format},
       {"speed", o.speed}}.dump();
   SpeechOutput out(on_chunk);
-  pool_->Run(cancel, [&](int, const std::string& url) {
-    ClientRequest r = JsonRequest(config_.remote, SpeechUrl(url), body);
-    if (!o.key.empty()) r.headers.emplace_back("Authorization", "Bearer " + o.key);
-    StreamSpeech(*client_, std::move(r), cancel,
-                 o.response_format == "pcm" ? WavStreamParser::RawPcm16(o.pcm_sample_rate)
-                                            : WavStreamParser(),
-                 &TtsOpenAiSpeech::MapError, out);
+  co_await pool_->RunAsync(cancel, [this, &body, &cancel, &out](int, std::string url) {
+    return Attempt(std::move(url), body, cancel, out);
   });
+}
+
+Task<void> TtsOpenAiSpeech::Attempt(std::string url, const std::string& body,
+                                    const CancelToken& cancel, SpeechOutput& out) {
+  const OpenAiSpeechConfig& o = config_.openai_speech;
+  ClientRequest r = JsonRequest(config_.remote, SpeechUrl(url), body);
+  if (!o.key.empty()) r.headers.emplace_back("Authorization", "Bearer " + o.key);
+  WavStreamParser parser =
+      o.response_format == "pcm" ? WavStreamParser::RawPcm16(o.pcm_sample_rate) : WavStreamParser();
+  co_await StreamSpeechAsync(*client_, std::move(r), cancel, std::move(parser),
+                             &TtsOpenAiSpeech::MapError, out);
 }
 
 }  // namespace mv

@@ -16,17 +16,18 @@
 
 #include "net/http-client.h"
 #include "net/remote-pool.h"
-#include "tts/tts.h"
+#include "tts/remote-tts.h"
+#include "tts/speech-output.h"
 
 namespace mv {
 
-class TtsOpenAiSpeech : public Tts {
+class TtsOpenAiSpeech : public RemoteTts {
  public:
   // `http`: the runtime's client (network I/O context); null: a private one.
   explicit TtsOpenAiSpeech(const TtsConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
-  void Synthesize(const TtsRequest& request, const CancelToken& cancel,
-                  const TtsChunkCallback& on_chunk) override;
+  ~TtsOpenAiSpeech() override;
+
   std::vector<std::string> Voices() const override;
 
   RemotePool& pool() { return *pool_; }
@@ -35,6 +36,10 @@ class TtsOpenAiSpeech : public Tts {
   static std::string SpeechUrl(const std::string& base);
 
  private:
+  Task<void> Speak(TtsRequest request, CancelToken cancel, TtsChunkCallback on_chunk) override;
+  Task<void> Attempt(std::string url, const std::string& body, const CancelToken& cancel,
+                     SpeechOutput& out);
+
   const TtsConfig config_;
   std::shared_ptr<HttpClient> client_;  // before pool_, whose health checks use it
   std::unique_ptr<RemotePool> pool_;

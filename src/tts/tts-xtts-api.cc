@@ -63,6 +63,8 @@ TtsXttsApi::TtsXttsApi(const TtsConfig& config, std::shared_ptr<HttpClient> http
   whole_only_.assign(config_.remote.endpoints.size(), false);
 }
 
+TtsXttsApi::~TtsXttsApi() { WaitIdle(); }
+
 std::string TtsXttsApi::SpeakerFor(const TtsRequest& request) {
   if (const auto& ref = request.reference) {
     if (auto staged = share_.Stage(*ref)) return staged->remote_path;
@@ -80,10 +82,16 @@ std::string TtsXttsApi::SpeakerFor(const TtsRequest& request) {
   return config_.xtts.speaker;
 }
 
-void TtsXttsApi::Synthesize(const TtsRequest& request, const CancelToken& cancel,
-                            const TtsChunkCallback& on_chunk) {
-  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) return;
-  const std::string speaker = SpeakerFor(request);
+struct TtsXttsApi::Call {
+  std::string text;
+  std::string speaker;
+  std::string language;
+  CancelToken cancel;
+  SpeechOutput* out;
+};
+
+Task<void> TtsXttsApi::Speak(TtsRequest request, CancelToken cancel, TtsChunkCallback on_chunk) {
+  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) co_return;
   const std::string language =
       XttsLanguage(request.language.empty() ? config_.language : request.language);
   // Refused here: the server's answer (a 500) would otherwise fail over and
@@ -92,60 +100,80 @@ void TtsXttsApi::Synthesize(const TtsRequest& request, const CancelToken& cancel
     throw Error(ErrorKind::kInvalidInput, "unsupported_language",
                 "XTTS does not speak '" + language + "'");
   SpeechOutput out(on_chunk);
+  Call call{request.text, SpeakerFor(request), language, cancel, &out};
+  std::optional<Error> failed;
   try {
-    SynthesizeAs(request.text, speaker, language, cancel, out);
+    co_await SynthesizeAs(call);
   } catch (const Error& e) {
-    // The request's speaker is at fault: this segment still speaks, as the
-    // configured one.
-    if (e.code() != "unknown_speaker" || out.emitted() > 0 || speaker == config_.xtts.speaker)
-      throw;
-    spdlog::warn("xtts: {}; this segment uses speaker '{}'", e.what(), config_.xtts.speaker);
-    SynthesizeAs(request.text, config_.xtts.speaker, language, cancel, out);
+    failed = e;
   }
+  if (!failed) co_return;
+  // The request's speaker is at fault: this segment still speaks, as the
+  // configured one.
+  if (failed->code() != "unknown_speaker" || out.emitted() > 0 ||
+      call.speaker == config_.xtts.speaker)
+    throw *failed;
+  spdlog::warn("xtts: {}; this segment uses speaker '{}'", failed->what(), config_.xtts.speaker);
+  call.speaker = config_.xtts.speaker;
+  co_await SynthesizeAs(call);
 }
 
-void TtsXttsApi::SynthesizeAs(const std::string& text, const std::string& speaker,
-                              const std::string& language, const CancelToken& cancel,
-                              SpeechOutput& out) {
-  pool_->Run(cancel, [&](int e, const std::string& url) {
-    auto whole = [&] {
-      StreamSpeech(*client_,
-                   JsonRequest(config_.remote, JoinUrl(url, "/tts_to_audio/"),
-                               nlohmann::ordered_json{
-                                   {"text", text}, {"speaker_wav", speaker}, {"language", language}}
-                                   .dump()),
-                   cancel, WavStreamParser(), &TtsXttsApi::MapError, out, RejectServerPlayback);
-    };
-    bool stream = config_.xtts.stream;
-    if (stream) {
-      std::lock_guard lock(mutex_);
-      stream = !whole_only_[e];
-    }
-    if (!stream) return whole();
-    try {
-      StreamSpeech(*client_,
-                   PoolRequest(config_.remote, "GET",
-                               JoinUrl(url, "/tts_stream") + "?text=" + QueryEscape(text) +
-                                   "&speaker_wav=" + QueryEscape(speaker) +
-                                   "&language=" + QueryEscape(language)),
-                   cancel, WavStreamParser(), &TtsXttsApi::MapError, out);
-    } catch (const Error& err) {
-      if (err.code() == "stream_not_supported") {
-        // Started with -ms api / apiManual: only whole files, from now on.
-        spdlog::info("xtts: {} streams only local models; using /tts_to_audio/ for it",
-                     MaskUrlCredentials(url));
-        {
-          std::lock_guard lock(mutex_);
-          whole_only_[e] = true;
-        }
-        return whole();
-      }
-      // Quirk: /tts_stream looks the speaker up after its 200; the whole-file
-      // route says what went wrong (an unknown speaker: no cool-down).
-      if (err.code() == "empty_stream") return whole();
-      throw;
-    }
+Task<void> TtsXttsApi::SynthesizeAs(const Call& call) {
+  co_await pool_->RunAsync(call.cancel, [this, &call](int e, std::string url) {
+    return Attempt(e, std::move(url), call);
   });
+}
+
+Task<void> TtsXttsApi::Whole(const std::string& url, const Call& call) {
+  ClientRequest r = JsonRequest(config_.remote, JoinUrl(url, "/tts_to_audio/"),
+                                nlohmann::ordered_json{{"text", call.text},
+                                                       {"speaker_wav", call.speaker},
+                                                       {"language", call.language}}
+                                    .dump());
+  co_await StreamSpeechAsync(*client_, std::move(r), call.cancel, WavStreamParser(),
+                             &TtsXttsApi::MapError, *call.out, RejectServerPlayback);
+}
+
+Task<void> TtsXttsApi::Attempt(int e, std::string url, const Call& call) {
+  bool stream = config_.xtts.stream;
+  if (stream) {
+    std::lock_guard lock(mutex_);
+    stream = !whole_only_[e];
+  }
+  if (!stream) {
+    co_await Whole(url, call);
+    co_return;
+  }
+  std::optional<Error> failed;
+  try {
+    ClientRequest r = PoolRequest(config_.remote, "GET",
+                                  JoinUrl(url, "/tts_stream") + "?text=" + QueryEscape(call.text) +
+                                      "&speaker_wav=" + QueryEscape(call.speaker) +
+                                      "&language=" + QueryEscape(call.language));
+    co_await StreamSpeechAsync(*client_, std::move(r), call.cancel, WavStreamParser(),
+                               &TtsXttsApi::MapError, *call.out);
+    co_return;
+  } catch (const Error& err) {
+    failed = err;
+  }
+  if (failed->code() == "stream_not_supported") {
+    // Started with -ms api / apiManual: only whole files, from now on.
+    spdlog::info("xtts: {} streams only local models; using /tts_to_audio/ for it",
+                 MaskUrlCredentials(url));
+    {
+      std::lock_guard lock(mutex_);
+      whole_only_[e] = true;
+    }
+    co_await Whole(url, call);
+    co_return;
+  }
+  // Quirk: /tts_stream looks the speaker up after its 200; the whole-file
+  // route says what went wrong (an unknown speaker: no cool-down).
+  if (failed->code() == "empty_stream") {
+    co_await Whole(url, call);
+    co_return;
+  }
+  throw *failed;
 }
 
 }  // namespace mv

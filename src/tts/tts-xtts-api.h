@@ -33,17 +33,17 @@
 #include "net/remote-pool.h"
 #include "tts/shared-reference-dir.h"
 #include "tts/speech-output.h"
-#include "tts/tts.h"
+#include "tts/remote-tts.h"
 
 namespace mv {
 
-class TtsXttsApi : public Tts {
+class TtsXttsApi : public RemoteTts {
  public:
   // `http`: the runtime's client (network I/O context); null: a private one.
   explicit TtsXttsApi(const TtsConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
-  void Synthesize(const TtsRequest& request, const CancelToken& cancel,
-                  const TtsChunkCallback& on_chunk) override;
+  ~TtsXttsApi() override;
+
   std::vector<std::string> Voices() const override { return {config_.xtts.speaker}; }
 
   RemotePool& pool() { return *pool_; }
@@ -51,9 +51,12 @@ class TtsXttsApi : public Tts {
   static Error MapError(int status, const std::string& body);
 
  private:
+  Task<void> Speak(TtsRequest request, CancelToken cancel, TtsChunkCallback on_chunk) override;
   std::string SpeakerFor(const TtsRequest& request);
-  void SynthesizeAs(const std::string& text, const std::string& speaker,
-                    const std::string& language, const CancelToken& cancel, SpeechOutput& out);
+  struct Call;  // one segment: text, speaker, language, cancel, output
+  Task<void> SynthesizeAs(const Call& call);
+  Task<void> Attempt(int endpoint, std::string url, const Call& call);
+  Task<void> Whole(const std::string& url, const Call& call);
 
   const TtsConfig config_;
   std::shared_ptr<HttpClient> client_;  // before pool_, whose health checks use it

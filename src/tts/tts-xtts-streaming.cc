@@ -76,78 +76,85 @@ std::shared_ptr<const TtsXttsStreaming::Voice> TtsXttsStreaming::VoiceFor(
   return voice;
 }
 
-std::shared_ptr<const std::string> TtsXttsStreaming::Latents(const Voice& voice,
-                                                             const std::string& url,
-                                                             const CancelToken& cancel) {
+Task<std::shared_ptr<const std::string>> TtsXttsStreaming::Latents(
+    std::shared_ptr<const Voice> voice, std::string url, CancelToken cancel) {
   using Prefix = std::shared_ptr<const std::string>;
-  std::promise<Prefix> mine;
+  const uint64_t hash = voice->hash;
   for (;;) {
-    std::shared_future<Prefix> other;
+    bool clone_here = false;
     {
       std::lock_guard lock(mutex_);
-      if (auto it = latents_.find(voice.hash); it != latents_.end()) {
-        lru_.remove(voice.hash);
-        lru_.push_back(voice.hash);
-        return it->second;
+      if (auto it = latents_.find(hash); it != latents_.end()) {
+        lru_.remove(hash);
+        lru_.push_back(hash);
+        co_return it->second;
       }
-      auto pending = cloning_.find(voice.hash);
-      if (pending == cloning_.end()) {
-        cloning_[voice.hash] = mine.get_future().share();
-        break;  // this request clones it
+      if (!cloning_.contains(hash)) {
+        cloning_[hash];  // this request clones it; others wait for it
+        clone_here = true;
       }
-      other = pending->second;
     }
-    while (other.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
-      if (cancel.IsCancelled())
-        throw Error(ErrorKind::kCancelled, "cancelled", "synthesis cancelled");
-    }
-    try {
-      return other.get();
-    } catch (const Error&) {
-      // That clone failed on its endpoint; try on this one.
-    }
+    if (clone_here) break;
+    // Another request is cloning this voice: its latents, or null when it
+    // failed on its endpoint (then this one tries on its own).
+    Prefix theirs = co_await Callback<Prefix>([&](auto resume) {
+      std::unique_lock lock(mutex_);
+      auto it = cloning_.find(hash);
+      if (it == cloning_.end()) {  // finished meanwhile: look again
+        lock.unlock();
+        resume(nullptr);
+        return;
+      }
+      it->second.push_back(resume);
+    });
+    if (theirs) co_return theirs;
+    if (cancel.IsCancelled()) throw Error(ErrorKind::kCancelled, "cancelled", "synthesis cancelled");
   }
+  Prefix prefix;
+  std::optional<Error> failed;
   try {
-    const std::string boundary = "mirrorvox-" + std::to_string(voice.hash);
+    const std::string boundary = "mirrorvox-" + std::to_string(hash);
     ClientRequest r = PoolRequest(config_.remote, "POST", JoinUrl(url, "/clone_speaker"));
     r.headers.emplace_back("Content-Type", "multipart/form-data; boundary=" + boundary);
-    r.body = CloneBody(voice.wav, boundary);
-    const std::string body = FetchOk(*client_, r, cancel, &TtsXttsApi::MapError);
+    r.body = CloneBody(voice->wav, boundary);
+    const std::string body =
+        co_await FetchOkAsync(*client_, std::move(r), cancel, &TtsXttsApi::MapError);
     const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || !j.contains("gpt_cond_latent") || !j.contains("speaker_embedding"))
       throw Error(ErrorKind::kUpstream, "bad_latents",
                   "XTTS /clone_speaker answered without gpt_cond_latent and speaker_embedding: " +
                       BodySnippet(body));
     // Kept as the start of every /tts_stream body: no re-encoding per request.
-    auto prefix = std::make_shared<const std::string>(
+    prefix = std::make_shared<const std::string>(
         "{\"speaker_embedding\":" + j["speaker_embedding"].dump() +
         ",\"gpt_cond_latent\":" + j["gpt_cond_latent"].dump() + ",");
-    {
-      std::lock_guard lock(mutex_);
+  } catch (const Error& e) {
+    failed = e;
+  }
+  std::vector<std::function<void(Prefix)>> waiting;
+  {
+    std::lock_guard lock(mutex_);
+    waiting = std::move(cloning_[hash]);
+    cloning_.erase(hash);
+    if (prefix) {
       ++clones_;
-      cloning_.erase(voice.hash);
-      if (latents_.emplace(voice.hash, prefix).second) lru_.push_back(voice.hash);
+      if (latents_.emplace(hash, prefix).second) lru_.push_back(hash);
       while (lru_.size() > kMaxVoices) {
         latents_.erase(lru_.front());
         lru_.pop_front();
       }
     }
-    mine.set_value(prefix);
-    return prefix;
-  } catch (...) {
-    {
-      std::lock_guard lock(mutex_);
-      cloning_.erase(voice.hash);
-    }
-    mine.set_exception(std::current_exception());
-    throw;
   }
+  for (auto& wake : waiting) wake(prefix);
+  if (failed) throw *failed;
+  co_return prefix;
 }
 
-void TtsXttsStreaming::Synthesize(const TtsRequest& request, const CancelToken& cancel,
-                                  const TtsChunkCallback& on_chunk) {
-  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) return;
-  const std::shared_ptr<const Voice> voice = VoiceFor(request);
+TtsXttsStreaming::~TtsXttsStreaming() { WaitIdle(); }
+
+Task<void> TtsXttsStreaming::Speak(TtsRequest request, CancelToken cancel,
+                                   TtsChunkCallback on_chunk) {
+  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) co_return;
   const std::string language =
       XttsLanguage(request.language.empty() ? config_.language : request.language);
   // Refused here: the server's answer (a 500) would otherwise fail over and
@@ -155,6 +162,7 @@ void TtsXttsStreaming::Synthesize(const TtsRequest& request, const CancelToken& 
   if (!IsXttsLanguage(language))
     throw Error(ErrorKind::kInvalidInput, "unsupported_language",
                 "XTTS does not speak '" + language + "'");
+  const std::shared_ptr<const Voice> voice = VoiceFor(request);
   const nlohmann::ordered_json rest = {
       {"text", request.text},
       {"language", language},
@@ -162,12 +170,18 @@ void TtsXttsStreaming::Synthesize(const TtsRequest& request, const CancelToken& 
       {"stream_chunk_size", std::to_string(config_.xtts.stream_chunk_size)}};
   const std::string tail = rest.dump().substr(1);  // the fields after the latents, and "}"
   SpeechOutput out(on_chunk);
-  pool_->Run(cancel, [&](int, const std::string& url) {
-    const auto latents = Latents(*voice, url, cancel);
-    StreamSpeech(*client_,
-                 JsonRequest(config_.remote, JoinUrl(url, "/tts_stream"), *latents + tail), cancel,
-                 WavStreamParser(), &TtsXttsApi::MapError, out);
+  co_await pool_->RunAsync(cancel, [&](int, std::string url) {
+    return Attempt(std::move(url), voice, tail, cancel, out);
   });
+}
+
+Task<void> TtsXttsStreaming::Attempt(std::string url, std::shared_ptr<const Voice> voice,
+                                     const std::string& tail, const CancelToken& cancel,
+                                     SpeechOutput& out) {
+  const std::shared_ptr<const std::string> latents = co_await Latents(voice, url, cancel);
+  ClientRequest r = JsonRequest(config_.remote, JoinUrl(url, "/tts_stream"), *latents + tail);
+  co_await StreamSpeechAsync(*client_, std::move(r), cancel, WavStreamParser(),
+                             &TtsXttsApi::MapError, out);
 }
 
 }  // namespace mv

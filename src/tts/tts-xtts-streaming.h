@@ -14,7 +14,7 @@
 // cloning it again.
 #pragma once
 
-#include <future>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -24,18 +24,19 @@
 
 #include "net/http-client.h"
 #include "net/remote-pool.h"
-#include "tts/tts.h"
+#include "tts/remote-tts.h"
+#include "tts/speech-output.h"
 
 namespace mv {
 
-class TtsXttsStreaming : public Tts {
+class TtsXttsStreaming : public RemoteTts {
  public:
   // Throws mv::Error when tts.xtts.speaker is not a readable audio file.
   // `http`: the runtime's client (network I/O context); null: a private one.
   explicit TtsXttsStreaming(const TtsConfig& config, std::shared_ptr<HttpClient> http = nullptr);
 
-  void Synthesize(const TtsRequest& request, const CancelToken& cancel,
-                  const TtsChunkCallback& on_chunk) override;
+  ~TtsXttsStreaming() override;
+
   std::vector<std::string> Voices() const override { return {"default"}; }
 
   RemotePool& pool() { return *pool_; }
@@ -49,8 +50,13 @@ class TtsXttsStreaming : public Tts {
     std::string wav;  // the clip, for /clone_speaker
   };
   std::shared_ptr<const Voice> VoiceFor(const TtsRequest& request);
-  std::shared_ptr<const std::string> Latents(const Voice& voice, const std::string& url,
-                                             const CancelToken& cancel);
+  Task<void> Speak(TtsRequest request, CancelToken cancel, TtsChunkCallback on_chunk) override;
+  Task<void> Attempt(std::string url, std::shared_ptr<const Voice> voice, const std::string& tail,
+                     const CancelToken& cancel, SpeechOutput& out);
+  // The voice's latents as a body prefix: cached, else cloned on `url`
+  // (one clone per voice at a time; the others wait for it).
+  Task<std::shared_ptr<const std::string>> Latents(std::shared_ptr<const Voice> voice,
+                                                   std::string url, CancelToken cancel);
 
   const TtsConfig config_;
   std::shared_ptr<HttpClient> client_;  // before pool_, whose health checks use it
@@ -60,7 +66,8 @@ class TtsXttsStreaming : public Tts {
   mutable std::mutex mutex_;  // guards voices_, latents_, cloning_, lru_ and clones_
   std::map<std::string, std::shared_ptr<const Voice>> voices_;  // by reference id (bounded)
   std::map<uint64_t, std::shared_ptr<const std::string>> latents_;
-  std::map<uint64_t, std::shared_future<std::shared_ptr<const std::string>>> cloning_;
+  // Voices being cloned now -> the requests waiting for their latents.
+  std::map<uint64_t, std::vector<std::function<void(std::shared_ptr<const std::string>)>>> cloning_;
   std::list<uint64_t> lru_;  // latents_ keys, oldest first
   int clones_ = 0;
 };

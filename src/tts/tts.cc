@@ -4,6 +4,17 @@
 
 namespace mv {
 
+void Tts::SynthesizeAsync(TtsRequest request, CancelToken cancel, TtsChunkCallback on_chunk,
+                          std::function<void(std::optional<Error>)> on_done) {
+  std::optional<Error> error;
+  try {
+    Synthesize(request, cancel, on_chunk);
+  } catch (...) {
+    error = AsError(std::current_exception(), "tts_failed");
+  }
+  on_done(std::move(error));
+}
+
 AudioBuffer Tts::SynthesizeAll(const TtsRequest& request, const CancelToken& cancel) {
   AudioBuffer out;
   bool first = true;

@@ -1,16 +1,19 @@
 // Text-to-speech engine interface. A Tts object is shared by all requests;
 // Synthesize() may be called from several threads (engines whose library is
-// not thread-safe serialise internally and say so).
+// not thread-safe serialise internally and say so). Remote engines are
+// asynchronous: their Synthesize() is SynthesizeAsync() waited on.
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "audio/audio-buffer.h"
 #include "common/cancel-token.h"
+#include "common/error.h"
 #include "tts/tts-config.h"
 
 namespace mv {
@@ -43,6 +46,19 @@ class Tts {
   virtual void Synthesize(const TtsRequest& request, const CancelToken& cancel,
                           const TtsChunkCallback& on_chunk) = 0;
   virtual std::vector<std::string> Voices() const = 0;
+
+  // True for engines that wait on the network: SynthesizeAsync() holds no
+  // thread while it waits, so callers start it without a pool thread.
+  virtual bool asynchronous() const { return false; }
+  // Synthesize() that returns at once: `on_chunk` runs on the thread the
+  // audio arrives on (a network I/O thread: it must not block), then
+  // `on_done` once, with the error or nullopt. The default runs Synthesize()
+  // on this thread.
+  virtual void SynthesizeAsync(TtsRequest request, CancelToken cancel, TtsChunkCallback on_chunk,
+                               std::function<void(std::optional<Error>)> on_done);
+  // Returns once no SynthesizeAsync() callback of this engine can run any
+  // more (its owner calls it before what the callbacks use goes).
+  virtual void WaitIdle() {}
 
   // Convenience: collects all chunks into one buffer.
   AudioBuffer SynthesizeAll(const TtsRequest& request, const CancelToken& cancel = {});

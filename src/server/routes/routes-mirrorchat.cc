@@ -234,7 +234,7 @@ void RegisterMirrorChatRoutes(HttpServer& server, ServerContext& ctx) {
         FinishTurn(kRoute, result, *timing);
         answer->Done(result);
       };
-      ChatTurn::Start(*ctx.llm, *ctx.tts, ctx.TtsPool(), std::move(turn), responder->cancel(),
+      ChatTurn::Start(*ctx.llm, *ctx.tts, *ctx.compute, std::move(turn), responder->cancel(),
                       timing, std::move(sink));
     });
   });

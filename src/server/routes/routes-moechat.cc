@@ -151,7 +151,7 @@ void RegisterMoeChatRoutes(HttpServer& server, ServerContext& ctx) {
       FinishTurn("/api/chat", result, *timing);  // metrics first: a client may read them next
       events->Done(result);
     };
-    ChatTurn::Start(*ctx.llm, *ctx.tts, ctx.TtsPool(), std::move(turn), responder->cancel(), timing,
+    ChatTurn::Start(*ctx.llm, *ctx.tts, *ctx.compute, std::move(turn), responder->cancel(), timing,
                     std::move(sink));
   });
 }

@@ -319,7 +319,7 @@ void RegisterOpenAiSpeechRoutes(HttpServer& server, ServerContext& ctx) {
         const std::size_t limit =
             QueuedAudioLimit(ctx, kOutputRate * (request.sse ? 8.0 / 3 : 2.0));
         callbacks.output_full = ResponderGate(responder, [limit] { return limit; });
-        auto fanout = TtsFanout::Create(*ctx.tts, ctx.TtsPool(), ctx.config.tts.parallelism,
+        auto fanout = TtsFanout::Create(*ctx.tts, *ctx.compute, ctx.config.tts.parallelism,
                                         responder->cancel(), std::move(callbacks));
         for (std::size_t i = 0; i < segments.size(); ++i) {
           TtsRequest tts;

@@ -32,7 +32,6 @@ std::shared_ptr<RealtimeServices> MakeServices(ServerContext& ctx) {
   s->tts = ctx.tts.get();
   s->llm = ctx.llm.get();
   s->compute = ctx.compute.get();
-  s->tts_pool = &ctx.TtsPool();
   s->asr_pool = ctx.asr_pool.get();
   s->vad = CreateVad(VadConfig{ctx.config.realtime.vad_engine});
   s->defaults = ctx.config.realtime;

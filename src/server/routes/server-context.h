@@ -45,15 +45,11 @@ struct ServerContext {
   std::unique_ptr<SpeakerEncoder> speaker_encoder;
   std::unique_ptr<SpeakerGate> speakers;
   std::unique_ptr<VoiceLibrary> voices;
-  // TTS fan-out jobs of the remote engines (they block on the network, so
-  // more threads than cores); null = they share `compute`.
-  std::unique_ptr<ThreadPool> tts_pool;
   // Remote ASR calls of realtime sessions (network waits); null = compute.
   std::unique_ptr<ThreadPool> asr_pool;
-  // Runtime::Stop() drains and destroys the pools before the engines.
+  // Runtime::Stop() drains and destroys the pools before the engines. TTS
+  // fan-outs run here too (remote engines' waits hold no thread).
   std::unique_ptr<ThreadPool> compute;
-
-  ThreadPool& TtsPool() { return tts_pool ? *tts_pool : *compute; }
 };
 
 }  // namespace mv

@@ -45,7 +45,6 @@ TEST(RealtimeSessionMemory, TenThousandTurnsKeepTheSessionTokenFlat) {
   services->tts = &tts;
   services->llm = &llm;
   services->compute = &pool;
-  services->tts_pool = &pool;
   services->vad = CreateVad({});
   services->engine_voices = tts.Voices();
   services->engine_voice = "alpha";

@@ -38,7 +38,6 @@ class RealtimeSessionTest : public ::testing::Test {
     s->tts = &tts_;
     s->llm = &llm_;
     s->compute = &pool_;
-    s->tts_pool = &pool_;
     s->vad = CreateVad({});
     s->system_prompt = "You are terse.";
     s->engine_voices = tts_.Voices();

@@ -1,0 +1,52 @@
+#include "common/task.h"
+
+#include <condition_variable>
+#include <mutex>
+
+namespace mv {
+namespace {
+
+// The root of a spawned chain: starts at once, frees itself at the end.
+struct Detached {
+  struct promise_type {
+    Detached get_return_object() noexcept { return {}; }
+    std::suspend_never initial_suspend() noexcept { return {}; }
+    std::suspend_never final_suspend() noexcept { return {}; }
+    void return_void() noexcept {}
+    void unhandled_exception() noexcept { std::terminate(); }  // `done` threw
+  };
+};
+
+Detached Run(Task<void> task, std::function<void(std::exception_ptr)> done) {
+  std::exception_ptr error;
+  try {
+    co_await task;
+  } catch (...) {
+    error = std::current_exception();
+  }
+  done(error);
+}
+
+}  // namespace
+
+void Spawn(Task<void> task, std::function<void(std::exception_ptr)> done) {
+  Run(std::move(task), std::move(done));
+}
+
+void RunBlocking(Task<void> task) {
+  std::mutex mutex;            // guards finished, error
+  std::condition_variable cv;  // signalled when the task ends
+  bool finished = false;
+  std::exception_ptr error;
+  Spawn(std::move(task), [&](std::exception_ptr e) {
+    std::lock_guard lock(mutex);
+    error = e;
+    finished = true;
+    cv.notify_all();
+  });
+  std::unique_lock lock(mutex);
+  cv.wait(lock, [&] { return finished; });
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace mv
