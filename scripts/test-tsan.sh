@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The concurrency-heavy suites under ThreadSanitizer: the realtime, pipeline,
-# llm, net and server unit tests, and the Realtime/ChatApi/Shutdown
+# llm, net and server unit tests, and the Realtime/ChatApi/Shutdown/RemoteTts
 # integration tests with the server they start built with TSan. Builds only
 # those targets: the integration tests are the sanitizer build's (run
 # scripts/test.sh first), driving this build's server
@@ -31,7 +31,7 @@ echo "== integration_tests with a TSan server"
   . scripts/sanitizer-env.sh
   export TSAN_OPTIONS="$tsan" MIRRORVOX_TEST_SLOWDOWN=5
   MIRRORVOX_TEST_SERVER_BINARY="$PWD/build-tsan/mirrorvox" \
-    build-asan/tests/integration_tests --gtest_filter='ChatApi*:Realtime*:Shutdown*'
+    build-asan/tests/integration_tests --gtest_filter='ChatApi*:Realtime*:Shutdown*:RemoteTts*'
 ) || failed=1
 echo "test-tsan.sh: runs $(($(date +%s) - start)) s"
 exit "$failed"

@@ -41,11 +41,6 @@ using GetDone = std::function<void(int status, const std::string& body, std::opt
 
 void Get(HttpClient& client, const std::string& url, int timeout_ms, const CancelToken& cancel,
          GetDone done) {
-  struct Reply {
-    int status = 0;
-    std::string body;
-  };
-  auto reply = std::make_shared<Reply>();
   ClientRequest req;
   req.url = url;
   req.headers = {{"Accept", "application/json"}};
@@ -53,17 +48,10 @@ void Get(HttpClient& client, const std::string& url, int timeout_ms, const Cance
   req.first_byte_timeout_ms = timeout_ms;
   req.idle_timeout_ms = timeout_ms;
   req.max_body_bytes = kMaxBody;
-  ClientCallbacks cb;
-  cb.on_head = [reply](int status, const auto&) { reply->status = status; };
-  cb.on_data = [reply](std::string_view data) { reply->body.append(data); };
-  cb.on_complete = [reply, done = std::move(done)](std::optional<Error> error) {
-    done(reply->status, reply->body, std::move(error));
-  };
-  try {
-    client.Stream(std::move(req), cancel, std::move(cb));
-  } catch (const Error& e) {  // a URL the client refuses
-    done(0, "", e);
-  }
+  client.FetchAsync(std::move(req), cancel,
+                    [done = std::move(done)](ClientResponse r, std::optional<Error> error) {
+                      done(r.status, r.body, std::move(error));
+                    });
 }
 
 }  // namespace

@@ -374,27 +374,32 @@ ClientResponse HttpClient::Fetch(const ClientRequest& request, const CancelToken
   ClientResponse response;
   std::optional<Error> error;
   bool done = false;
-  ClientCallbacks cb;
-  cb.on_head = [&](int status, const std::map<std::string, std::string>& headers) {
+  FetchAsync(request, cancel, [&](ClientResponse r, std::optional<Error> e) {
     std::lock_guard lock(mutex);
-    response.status = status;
-    response.headers = headers;
-  };
-  cb.on_data = [&](std::string_view data) {
-    std::lock_guard lock(mutex);
-    response.body.append(data);
-  };
-  cb.on_complete = [&](std::optional<Error> e) {
-    std::lock_guard lock(mutex);
+    response = std::move(r);
     error = std::move(e);
     done = true;
     cv.notify_all();
-  };
-  Stream(request, cancel, std::move(cb));
+  });
   std::unique_lock lock(mutex);
   cv.wait(lock, [&] { return done; });
   if (error) throw *error;
   return response;
+}
+
+void HttpClient::FetchAsync(ClientRequest request, CancelToken cancel, FetchDone done) {
+  // The callbacks run one at a time on the request's strand.
+  auto response = std::make_shared<ClientResponse>();
+  ClientCallbacks cb;
+  cb.on_head = [response](int status, const std::map<std::string, std::string>& headers) {
+    response->status = status;
+    response->headers = headers;
+  };
+  cb.on_data = [response](std::string_view data) { response->body.append(data); };
+  cb.on_complete = [response, done = std::move(done)](std::optional<Error> e) {
+    done(std::move(*response), std::move(e));
+  };
+  Stream(std::move(request), std::move(cancel), std::move(cb));
 }
 
 void HttpClient::RunAfter(int delay_ms, std::function<void()> fn) {

@@ -90,6 +90,10 @@ class HttpClient {
   // request.max_body_bytes. Any status is returned; transport failures throw
   // mv::Error (kinds as in ClientCallbacks::on_complete).
   ClientResponse Fetch(const ClientRequest& request, const CancelToken& cancel = CancelToken());
+  // Fetch() without waiting: `done` runs once, on an I/O thread, with the
+  // whole answer (any status) or the error.
+  using FetchDone = std::function<void(ClientResponse response, std::optional<Error> error)>;
+  void FetchAsync(ClientRequest request, CancelToken cancel, FetchDone done);
 
   // Runs `fn` on an I/O thread after `delay_ms`, unless the client is
   // destroyed first. For deadlines only the caller's protocol knows (e.g. an

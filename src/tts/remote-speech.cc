@@ -129,23 +129,16 @@ Task<void> StreamSpeechAsync(HttpClient& client, ClientRequest request, CancelTo
 
 Task<std::string> FetchOkAsync(HttpClient& client, ClientRequest request, CancelToken cancel,
                                HttpErrorMapper map_error) {
-  struct Answer {
-    int status = 0;
-    std::string body;
-  };
-  auto answer = std::make_shared<Answer>();
-  ClientCallbacks cb;
-  cb.on_head = [answer](int status, const std::map<std::string, std::string>&) {
-    answer->status = status;
-  };
-  cb.on_data = [answer](std::string_view data) { answer->body.append(data); };
-  std::optional<Error> error = co_await Callback<std::optional<Error>>([&](auto resume) {
-    cb.on_complete = [resume](std::optional<Error> e) { resume(std::move(e)); };
-    client.Stream(std::move(request), cancel, std::move(cb));
+  using Answer = std::pair<ClientResponse, std::optional<Error>>;
+  Answer answer = co_await Callback<Answer>([&](Callback<Answer>::Resume resume) {
+    client.FetchAsync(std::move(request), cancel,
+                      [resume](ClientResponse r, std::optional<Error> e) {
+                        resume({std::move(r), std::move(e)});
+                      });
   });
-  if (error) throw *error;
-  if (answer->status != 200) throw map_error(answer->status, answer->body);
-  co_return std::move(answer->body);
+  if (answer.second) throw *answer.second;
+  if (answer.first.status != 200) throw map_error(answer.first.status, answer.first.body);
+  co_return std::move(answer.first.body);
 }
 
 }  // namespace mv

@@ -1,22 +1,15 @@
 #include "tts/remote-tts.h"
 
+#include <future>
+
 namespace mv {
 
 void RemoteTts::Synthesize(const TtsRequest& request, const CancelToken& cancel,
                            const TtsChunkCallback& on_chunk) {
-  std::mutex mutex;            // guards done, error
-  std::condition_variable cv;  // signalled when on_done has run
-  bool done = false;
-  std::optional<Error> error;
-  SynthesizeAsync(request, cancel, on_chunk, [&](std::optional<Error> e) {
-    std::lock_guard lock(mutex);
-    error = std::move(e);
-    done = true;
-    cv.notify_all();
-  });
-  std::unique_lock lock(mutex);
-  cv.wait(lock, [&] { return done; });
-  if (error) throw *error;
+  std::promise<std::optional<Error>> done;
+  SynthesizeAsync(request, cancel, on_chunk,
+                  [&done](std::optional<Error> e) { done.set_value(std::move(e)); });
+  if (std::optional<Error> error = done.get_future().get()) throw *error;
 }
 
 void RemoteTts::SynthesizeAsync(TtsRequest request, CancelToken cancel, TtsChunkCallback on_chunk,

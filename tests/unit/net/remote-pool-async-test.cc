@@ -12,21 +12,15 @@
 
 #include "common/task.h"
 #include "net/remote-pool.h"
+#include "remote-pool-test-util.h"
+#include "support/wait-for.h"
 
 namespace mv {
 namespace {
 
 using ::testing::HasSubstr;
-using Clock = std::chrono::steady_clock;
 
-RemotePoolConfig Config(std::vector<int> limits) {
-  RemotePoolConfig c;
-  for (std::size_t i = 0; i < limits.size(); ++i)
-    c.endpoints.push_back({"http://127.0.0.1:" + std::to_string(1 + i), limits[i]});
-  c.cooldown_ms = 60000;
-  c.health_path = "";
-  return c;
-}
+RemotePoolConfig Config(std::vector<int> limits) { return test::PoolConfig(limits); }
 
 // Attempts that suspend until the test opens them, one at a time.
 class Gates {
@@ -81,14 +75,7 @@ struct Outcome {
   }
 };
 
-bool WaitFor(const std::function<bool()>& done, int ms = 5000) {
-  const auto until = Clock::now() + std::chrono::milliseconds(ms);
-  while (Clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return done();
-}
+using test::WaitFor;
 
 RemotePool::AsyncAttempt Through(Gates& gates) {
   return [&gates](int endpoint, std::string) { return gates.Attempt(endpoint); };

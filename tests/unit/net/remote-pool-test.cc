@@ -15,7 +15,9 @@
 #include <mutex>
 #include <thread>
 
+#include "remote-pool-test-util.h"
 #include "server/http-server.h"
+#include "support/wait-for.h"
 
 namespace mv {
 namespace {
@@ -23,14 +25,7 @@ namespace {
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
 
-RemotePoolConfig Config(std::vector<int> limits) {
-  RemotePoolConfig c;
-  for (std::size_t i = 0; i < limits.size(); ++i)
-    c.endpoints.push_back({"http://127.0.0.1:" + std::to_string(1 + i), limits[i]});
-  c.cooldown_ms = 60000;
-  c.health_path = "";
-  return c;
-}
+RemotePoolConfig Config(std::vector<int> limits) { return test::PoolConfig(limits); }
 
 // Attempts that hold their slot until released, counting who runs where.
 class Holder {
@@ -73,14 +68,7 @@ class Holder {
   int released_ = 0;
 };
 
-bool WaitFor(const std::function<bool()>& done, int ms = 5000) {
-  const auto until = Clock::now() + std::chrono::milliseconds(ms);
-  while (Clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return done();
-}
+using test::WaitFor;
 
 TEST(RemotePoolTest, ValidateNamesTheKey) {
   auto error = [](const RemotePoolConfig& c) {

@@ -14,6 +14,7 @@
 #include "pipeline/tts-fanout.h"
 #include "remote-tts-test-util.h"
 #include "support/tts-request.h"
+#include "support/wait-for.h"
 #include "tts/tts-gpt-sovits.h"
 
 namespace mv {
@@ -21,16 +22,8 @@ namespace {
 
 using mvtest::FakeGptSovitsFault;
 using mvtest::FakeGptSovitsServer;
-using Clock = std::chrono::steady_clock;
 
-bool WaitFor(const std::function<bool()>& done, int ms = 10000) {
-  const auto until = Clock::now() + std::chrono::milliseconds(ms);
-  while (Clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return done();
-}
+bool WaitFor(const std::function<bool()>& done) { return test::WaitFor(done, 10000); }
 
 class RemoteTtsAsyncTest : public ::testing::Test {
  protected:
