@@ -89,7 +89,8 @@ struct RemotePool::Impl : std::enable_shared_from_this<Impl> {
     std::function<void(int granted, std::optional<Error> error)> wake;
     CancelRegistration watch;  // the caller's cancel ends the wait
   };
-  using Woken = std::vector<std::pair<std::shared_ptr<Waiter>, std::pair<int, std::optional<Error>>>>;
+  using Woken =
+      std::vector<std::pair<std::shared_ptr<Waiter>, std::pair<int, std::optional<Error>>>>;
 
   Impl(RemotePoolConfig c, HttpClient* h) : config(std::move(c)), http(h) {
     for (const auto& e : config.endpoints) endpoints.push_back({e});
@@ -235,12 +236,12 @@ struct RemotePool::Impl : std::enable_shared_from_this<Impl> {
       }
       Wake(ended);
     };
-    http->RunAfter(config.queue_timeout_ms, [end, name = Name(), ms = config.queue_timeout_ms,
-                                             n = size()] {
-      end(Error(ErrorKind::kTimeout, "queue_timeout",
-                name + ": no endpoint slot came free in " + std::to_string(ms) + " ms (" +
-                    std::to_string(n) + " endpoint(s), all busy)"));
-    });
+    http->RunAfter(config.queue_timeout_ms,
+                   [end, name = Name(), ms = config.queue_timeout_ms, n = size()] {
+                     end(Error(ErrorKind::kTimeout, "queue_timeout",
+                               name + ": no endpoint slot came free in " + std::to_string(ms) +
+                                   " ms (" + std::to_string(n) + " endpoint(s), all busy)"));
+                   });
     // Outside the lock: OnCancel runs the callback at once on a cancelled token.
     CancelRegistration watch = cancel.OnCancel([end] {
       end(Error(ErrorKind::kCancelled, "cancelled", "cancelled while waiting for an endpoint"));

@@ -19,7 +19,7 @@ class TimerQueue {
  public:
   TimerQueue();  // on a private NetIo with one thread (tests, tools alone)
   explicit TimerQueue(std::shared_ptr<NetIo> io);  // must outlive the queue
-  ~TimerQueue();  // Stop()
+  ~TimerQueue();  // calls Stop()
   TimerQueue(const TimerQueue&) = delete;
   TimerQueue& operator=(const TimerQueue&) = delete;
 

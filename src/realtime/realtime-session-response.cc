@@ -110,8 +110,8 @@ bool RealtimeSession::StartResponse(std::shared_ptr<TurnTiming> timing, double a
     if (services->on_turn_done) services->on_turn_done(result, *r->timing);
     if (auto self = weak.lock()) self->OnAnswerDone(r, result);
   };
-  ChatTurn::Start(*services_->llm, *services_->tts, *services_->compute, std::move(turn),
-                  r->cancel, r->timing, std::move(sink));
+  ChatTurn::Start(*services_->llm, *services_->tts, *services_->compute, std::move(turn), r->cancel,
+                  r->timing, std::move(sink));
   return true;
 }
 

@@ -84,9 +84,7 @@ Task<void> StreamSpeechAsync(HttpClient& client, ClientRequest request, CancelTo
   // This attempt: the caller's cancel, or the consumer saying stop.
   const CancelToken stop = cancel.Child();
   ClientCallbacks cb;
-  cb.on_head = [ch](int status, const std::map<std::string, std::string>&) {
-    ch->status = status;
-  };
+  cb.on_head = [ch](int status, const std::map<std::string, std::string>&) { ch->status = status; };
   cb.on_data = [ch, &parser, &out, stop](std::string_view data) {
     if (ch->status != 200) {
       if (ch->error_body.size() < kMaxErrorBody)

@@ -156,9 +156,9 @@ Error TtsGptSovits::WeightError(const WeightStep& step, int status, const std::s
 Task<void> TtsGptSovits::SetWeights(std::string url, CancelToken cancel) {
   const std::vector<WeightStep> steps = WeightSteps(url);
   for (const WeightStep& step : steps) {
-    co_await FetchOkAsync(*client_, step.request, cancel, [&step](int status, const std::string& body) {
-      return WeightError(step, status, body);
-    });
+    co_await FetchOkAsync(
+        *client_, step.request, cancel,
+        [&step](int status, const std::string& body) { return WeightError(step, status, body); });
     spdlog::info("gpt-sovits: {} set to '{}' on {}", step.key, step.path, MaskUrlCredentials(url));
   }
 }

@@ -43,9 +43,9 @@
 
 #include "net/http-client.h"
 #include "net/remote-pool.h"
+#include "tts/remote-tts.h"
 #include "tts/shared-reference-dir.h"
 #include "tts/speech-output.h"
-#include "tts/remote-tts.h"
 
 namespace mv {
 

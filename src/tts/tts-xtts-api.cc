@@ -125,11 +125,11 @@ Task<void> TtsXttsApi::SynthesizeAs(const Call& call) {
 }
 
 Task<void> TtsXttsApi::Whole(const std::string& url, const Call& call) {
-  ClientRequest r = JsonRequest(config_.remote, JoinUrl(url, "/tts_to_audio/"),
-                                nlohmann::ordered_json{{"text", call.text},
-                                                       {"speaker_wav", call.speaker},
-                                                       {"language", call.language}}
-                                    .dump());
+  ClientRequest r = JsonRequest(
+      config_.remote, JoinUrl(url, "/tts_to_audio/"),
+      nlohmann::ordered_json{
+          {"text", call.text}, {"speaker_wav", call.speaker}, {"language", call.language}}
+          .dump());
   co_await StreamSpeechAsync(*client_, std::move(r), call.cancel, WavStreamParser(),
                              &TtsXttsApi::MapError, *call.out, RejectServerPlayback);
 }

@@ -108,7 +108,8 @@ Task<std::shared_ptr<const std::string>> TtsXttsStreaming::Latents(
       it->second.push_back(resume);
     });
     if (theirs) co_return theirs;
-    if (cancel.IsCancelled()) throw Error(ErrorKind::kCancelled, "cancelled", "synthesis cancelled");
+    if (cancel.IsCancelled())
+      throw Error(ErrorKind::kCancelled, "cancelled", "synthesis cancelled");
   }
   Prefix prefix;
   std::optional<Error> failed;

@@ -149,8 +149,7 @@ TEST(RemotePoolAsyncTest, CancelAndQueueTimeoutEndAWait) {
   RemotePool pool(c);
   Gates gates;
   Outcome holder, cancelled, timed_out;
-  Spawn(pool.RunAsync(CancelToken(), Through(gates)),
-        [&](std::exception_ptr e) { holder.Set(e); });
+  Spawn(pool.RunAsync(CancelToken(), Through(gates)), [&](std::exception_ptr e) { holder.Set(e); });
   CancelToken cancel;
   Spawn(pool.RunAsync(cancel, Through(gates)), [&](std::exception_ptr e) { cancelled.Set(e); });
   Spawn(pool.RunAsync(CancelToken(), Through(gates)),

@@ -115,13 +115,13 @@ TEST_F(RemoteTtsAsyncTest, TheEngineOutlivesItsCallsInFlight) {
   auto tts = std::make_unique<TtsGptSovits>(Config(server, 1));
   CancelToken cancel;
   std::atomic<bool> done{false};
-  tts->SynthesizeAsync(test::Req("never answered"), cancel, [](const float*, std::size_t, int) {
-    return true;
-  }, [&](std::optional<Error> error) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // still running: wait for it
-    EXPECT_TRUE(error && error->kind() == ErrorKind::kCancelled);
-    done = true;
-  });
+  tts->SynthesizeAsync(
+      test::Req("never answered"), cancel, [](const float*, std::size_t, int) { return true; },
+      [&](std::optional<Error> error) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // still running: wait for it
+        EXPECT_TRUE(error && error->kind() == ErrorKind::kCancelled);
+        done = true;
+      });
   ASSERT_TRUE(WaitFor([&] { return server.requests().size() == 1; }));
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
