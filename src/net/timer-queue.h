@@ -19,7 +19,8 @@ class TimerQueue {
  public:
   TimerQueue();  // on a private NetIo with one thread (tests, tools alone)
   explicit TimerQueue(std::shared_ptr<NetIo> io);  // must outlive the queue
-  ~TimerQueue();  // calls Stop()
+  // Stop().
+  ~TimerQueue();
   TimerQueue(const TimerQueue&) = delete;
   TimerQueue& operator=(const TimerQueue&) = delete;
 
