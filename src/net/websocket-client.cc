@@ -34,6 +34,16 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+// Errors kept in the connection's state are thrown to the caller's thread
+// as copies with their own message: a plain copy shares libstdc++'s
+// reference-counted message buffer with the state, which an I/O thread
+// frees later (ThreadSanitizer cannot see that count, in uninstrumented
+// libstdc++, and reports the free racing the caller's what()).
+[[noreturn]] void ThrowOwnCopy(const mv::Error& e) {
+  throw mv::Error(e.kind(), e.code(), std::string(e.what()));
+}
+
 using PlainWs = websocket::stream<beast::tcp_stream>;
 using TlsWs = websocket::stream<ssl::stream<beast::tcp_stream>>;
 
@@ -364,7 +374,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     {
       std::lock_guard lock(mutex);
       if (ended) {
-        if (failure) throw *failure;
+        if (failure) ThrowOwnCopy(*failure);
         throw Error(ErrorKind::kUpstream, "closed",
                     "the WebSocket connection to " + authority + " is closed");
       }
@@ -375,7 +385,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     Enqueue(Outgoing{std::string(data), binary, false, 0, waiter});
     std::unique_lock lock(mutex);
     cv.wait(lock, [&] { return waiter->done; });
-    if (waiter->error) throw *waiter->error;
+    if (waiter->error) ThrowOwnCopy(*waiter->error);
   }
 
   CancelRegistration cancel_hook;  // on `cancel`; unhooked when the connection goes
@@ -416,7 +426,7 @@ std::unique_ptr<WebSocketClient> WebSocketClient::Connect(NetIo& io, const std::
   asio::co_spawn(impl->strand, Impl::RunConnect(impl, std::move(parsed)), asio::detached);
   std::unique_lock lock(impl->mutex);
   impl->cv.wait(lock, [&] { return impl->connect_done; });
-  if (impl->connect_error) throw *impl->connect_error;
+  if (impl->connect_error) ThrowOwnCopy(*impl->connect_error);
   return client;
 }
 
@@ -448,7 +458,7 @@ std::optional<WebSocketMessage> WebSocketClient::Receive(int timeout_ms) {
     return message;
   }
   if (!impl_->ended) throw Error(ErrorKind::kCancelled, "cancelled", "WebSocket request cancelled");
-  if (impl_->failure) throw *impl_->failure;
+  if (impl_->failure) ThrowOwnCopy(*impl_->failure);
   return std::nullopt;
 }
 
