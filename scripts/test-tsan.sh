@@ -4,7 +4,7 @@
 # integration tests with the server they start built with TSan. Builds only
 # those targets: the integration tests are the sanitizer build's (run
 # scripts/test.sh first), driving this build's server
-# (MIRRORVOX_TEST_SERVER_BINARY). Run by .ci/run after scripts/test.sh.
+# (MIRRORVOX_TEST_SERVER_BINARY). The last step of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds everything with AddressSanitizer +
 # UndefinedBehaviorSanitizer and warnings as errors, runs the whole suite
-# under them (a report fails the test, a spawned server's included).
-# scripts/test-valgrind.sh and scripts/test-tsan.sh (run after this one:
-# they reuse build-asan's integration tests) join once measured clean.
+# under them (a report fails the test, a spawned server's included), then
+# the concurrency-heavy suites under ThreadSanitizer (scripts/test-tsan.sh,
+# which reuses build-asan's integration tests). scripts/test-valgrind.sh
+# joins once measured clean within CI's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +23,4 @@ start=$(date +%s)
   ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 900
 )
 echo "test.sh: ASan+UBSan suite $(($(date +%s) - start)) s"
+./scripts/test-tsan.sh
