@@ -32,13 +32,7 @@ class RemoteTtsAsyncTest : public ::testing::Test {
     ref_ = test::WriteSpeechWav(dir_ + "/ref.wav", 4.0);
   }
   TtsConfig Config(const FakeGptSovitsServer& server, int slots) {
-    TtsConfig c;
-    c.engine = "gpt-sovits";
-    c.gpt_sovits.ref_audio_path = ref_;
-    c.gpt_sovits.prompt_text = "this is my voice";
-    c.gpt_sovits.text_lang = "en";
-    c.remote.cooldown_ms = 60000;
-    c.remote.health_path = "";
+    TtsConfig c = test::GptSovitsConfig(ref_);
     c.remote.endpoints.push_back({server.base_url(), slots});
     return c;
   }

@@ -11,6 +11,7 @@
 
 #include "audio/audio-encoder.h"
 #include "fakes/fake-tts-support.h"
+#include "tts/tts-config.h"
 #include "tts/tts.h"
 
 namespace mv::test {
@@ -47,6 +48,19 @@ inline float MaxDifference(const std::vector<float>& got, const std::vector<floa
   for (std::size_t i = 0; i < got.size(); ++i)
     worst = std::max(worst, std::abs(got[i] - expected[i]));
   return worst;
+}
+
+// A GPT-SoVITS config with `ref` as its reference (English), no
+// health checks, a long cool-down, and no endpoints yet.
+inline TtsConfig GptSovitsConfig(const std::string& ref) {
+  TtsConfig c;
+  c.engine = "gpt-sovits";
+  c.gpt_sovits.ref_audio_path = ref;
+  c.gpt_sovits.prompt_text = "this is my voice";
+  c.gpt_sovits.text_lang = "en";
+  c.remote.cooldown_ms = 60000;
+  c.remote.health_path = "";
+  return c;
 }
 
 // A fresh folder under /tmp.

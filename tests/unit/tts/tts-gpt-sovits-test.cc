@@ -34,13 +34,7 @@ class GptSovitsTest : public ::testing::Test {
   }
 
   TtsConfig Config(const std::vector<const FakeGptSovitsServer*>& servers) {
-    TtsConfig c;
-    c.engine = "gpt-sovits";
-    c.gpt_sovits.ref_audio_path = ref_;
-    c.gpt_sovits.prompt_text = "this is my voice";
-    c.gpt_sovits.text_lang = "en";
-    c.remote.cooldown_ms = 60000;
-    c.remote.health_path = "";
+    TtsConfig c = test::GptSovitsConfig(ref_);
     for (const auto* s : servers) c.remote.endpoints.push_back({s->base_url(), 1});
     return c;
   }
