@@ -1,7 +1,6 @@
 #include "common/task.h"
 
-#include <condition_variable>
-#include <mutex>
+#include <future>
 
 namespace mv {
 namespace {
@@ -34,19 +33,9 @@ void Spawn(Task<void> task, std::function<void(std::exception_ptr)> done) {
 }
 
 void RunBlocking(Task<void> task) {
-  std::mutex mutex;            // guards finished, error
-  std::condition_variable cv;  // signalled when the task ends
-  bool finished = false;
-  std::exception_ptr error;
-  Spawn(std::move(task), [&](std::exception_ptr e) {
-    std::lock_guard lock(mutex);
-    error = e;
-    finished = true;
-    cv.notify_all();
-  });
-  std::unique_lock lock(mutex);
-  cv.wait(lock, [&] { return finished; });
-  if (error) std::rethrow_exception(error);
+  std::promise<std::exception_ptr> ended;
+  Spawn(std::move(task), [&ended](std::exception_ptr e) { ended.set_value(e); });
+  if (std::exception_ptr error = ended.get_future().get()) std::rethrow_exception(error);
 }
 
 }  // namespace mv

@@ -1,9 +1,6 @@
 #include "tts/remote-speech.h"
 
 #include <cctype>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <optional>
 
 namespace mv {
