@@ -7,15 +7,11 @@
 #include <string>
 
 #include "asr/asr-config.h"
+#include "asr/asr-stream.h"
 #include "audio/audio-buffer.h"
 #include "common/cancel-token.h"
 
 namespace mv {
-
-struct AsrResult {
-  std::string text;
-  std::string language;
-};
 
 class Asr {
  public:
@@ -34,6 +30,14 @@ class Asr {
                                  const CancelToken& cancel) {
     return Transcribe(audio, cancel);
   }
+
+  // One utterance recognised as it is spoken. `language` as TranscribeIn's
+  // ("" = asr.language). Default: a stream that keeps the audio and
+  // transcribes it at Finish(), for engines that only recognise whole clips.
+  virtual std::unique_ptr<AsrStream> OpenStream(const std::string& language);
+  // True when OpenStream() decodes while the audio arrives, so the final
+  // result costs little after the last sample and partials come early.
+  virtual bool DecodesWhileSpeaking() const { return false; }
 };
 
 class HttpClient;
