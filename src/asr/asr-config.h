@@ -16,6 +16,10 @@ struct AsrConfig {
   std::string language = "en";
   // Decoders kept ready for concurrent requests (a decoder is not thread-safe).
   int pool_size = 2;
+  // Live turns (realtime sessions) are recognised while the person speaks
+  // where the engine decodes incrementally (pocketsphinx); false: after the
+  // end of speech, as a whole clip.
+  bool streaming = true;
   // pocketsphinx: folder holding en-us/, en-us.lm.bin, cmudict-en-us.dict.
   std::string model_dir = "/usr/share/pocketsphinx/model/en-us";
   // The remote engines' servers: asr.endpoints, asr.connect_timeout_ms, ...

@@ -212,6 +212,8 @@ std::vector<ConfigField> MakeFields() {
       "asr.language", [](auto& c) -> auto& { return c.asr.language; }));
   f.push_back(Int(
       "asr.pool_size", [](auto& c) -> auto& { return c.asr.pool_size; }));
+  f.push_back(Bool(
+      "asr.streaming", [](auto& c) -> auto& { return c.asr.streaming; }));
   f.push_back(String(
       "asr.model_dir", [](auto& c) -> auto& { return c.asr.model_dir; }));
   // asr: the remote engines' servers (RemotePoolConfig) and options

@@ -37,6 +37,9 @@ struct RealtimeServices {
   // do not hold the compute threads (null = compute).
   ThreadPool* asr_pool = nullptr;
   std::shared_ptr<const Vad> vad;
+  // asr.streaming and an engine that decodes while audio arrives: server-VAD
+  // turns are fed to an AsrStream as they are spoken.
+  bool stream_asr = false;
 
   RealtimeConfig defaults;
   std::string system_prompt;  // llm.system_prompt: instructions when realtime.instructions is ""

@@ -62,6 +62,7 @@ void RealtimeSession::ProcessInput(const float* samples, std::size_t n) {
     std::vector<TurnEvent> events;
     detector_.Push(samples, n, &events);
     for (TurnEvent& e : events) OnTurnEvent(e);
+    FeedLiveTurn();
     return;
   }
   const auto max =
@@ -83,6 +84,7 @@ void RealtimeSession::OnTurnEvent(TurnEvent& event) {
           {"audio_start_ms", event.audio_ms},
           {"item_id", speech_item_}});
     if (settings_.interrupt_response) CancelResponse("turn_detected");
+    if (services_->stream_asr) live_turn_ = OpenLiveTurn(speech_item_);
     return;
   }
   auto timing = std::make_shared<TurnTiming>();  // stages count from the end of speech
@@ -126,6 +128,7 @@ void RealtimeSession::OnCommit(const std::string& client_event) {
 
 void RealtimeSession::OnClear() {
   detector_.Clear();
+  DropLiveTurn();
   manual_buffer_.clear();
   manual_buffer_.shrink_to_fit();
   speech_item_.clear();
@@ -134,31 +137,55 @@ void RealtimeSession::OnClear() {
 
 void RealtimeSession::SubmitTurn(std::string item_id, AudioBuffer audio,
                                  std::shared_ptr<TurnTiming> timing, bool auto_response) {
-  auto turn = std::make_shared<Turn>();
-  turn->item_id = std::move(item_id);
+  std::shared_ptr<Turn> turn = std::exchange(live_turn_, nullptr);
+  if (turn && turn->item_id != item_id) {
+    turn->asr_jobs->Stop();
+    turn = nullptr;
+  }
+  if (!turn) {
+    turn = std::make_shared<Turn>();
+    turn->item_id = std::move(item_id);
+    turn->language = settings_.language;
+  }
   turn->audio = std::move(audio);
   turn->timing = std::move(timing);
   turn->auto_response = auto_response;
-  turn->language = settings_.language;
   turns_.push_back(turn);
   auto self = shared_from_this();
+  if (turn->asr_jobs) {
+    // The end of the turn the jobs have not had yet, then the final words.
+    const std::vector<float>& all = turn->audio.samples;
+    std::vector<float> tail(all.begin() + static_cast<std::ptrdiff_t>(std::min(turn->fed, all.size())),
+                            all.end());
+    turn->fed = all.size();
+    const bool posted = turn->asr_jobs->Post([self, turn, tail = std::move(tail)] {
+      self->FeedStream(turn, tail);
+      self->RecognizeTurn(turn);
+    });
+    if (posted) return;
+    turn->asr_jobs = nullptr;  // stopped: recognise the clip as a whole
+  }
   ThreadPool& pool = services_->asr_pool ? *services_->asr_pool : *services_->compute;
   pool.Post([self, turn] { self->RecognizeTurn(turn); });
+}
+
+std::string RealtimeSession::Transcribe(const Turn& turn) {
+  Asr& asr = *services_->asr;
+  const int rate = asr.SampleRate();
+  const AudioBuffer audio = rate == turn.audio.sample_rate ? turn.audio : Resample(turn.audio, rate);
+  const AsrResult heard = !turn.language.empty() && asr.SupportsLanguage(turn.language)
+                              ? asr.TranscribeIn(audio, turn.language, closed_)
+                              : asr.Transcribe(audio, closed_);
+  return heard.text;
 }
 
 void RealtimeSession::RecognizeTurn(std::shared_ptr<Turn> turn) {
   try {
     if (closed_.IsCancelled()) throw Error(ErrorKind::kCancelled, "cancelled", "session closed");
+    if (turn->stream_error) throw *turn->stream_error;
     if (services_->check_speaker) turn->verdict = services_->check_speaker(turn->audio, closed_);
     if (!turn->verdict.refused) {
-      Asr& asr = *services_->asr;
-      const int rate = asr.SampleRate();
-      const AudioBuffer audio =
-          rate == turn->audio.sample_rate ? turn->audio : Resample(turn->audio, rate);
-      const AsrResult heard = !turn->language.empty() && asr.SupportsLanguage(turn->language)
-                                  ? asr.TranscribeIn(audio, turn->language, closed_)
-                                  : asr.Transcribe(audio, closed_);
-      turn->transcript = heard.text;
+      turn->transcript = turn->stream ? turn->stream->Finish(closed_).text : Transcribe(*turn);
       turn->timing->Mark(Stage::kAsrDone);
     }
   } catch (const Error& e) {
@@ -166,6 +193,7 @@ void RealtimeSession::RecognizeTurn(std::shared_ptr<Turn> turn) {
   } catch (const std::exception& e) {
     turn->error = Error(ErrorKind::kInternal, "asr_failed", e.what());
   }
+  turn->stream.reset();  // a live turn gives its decoder back now
   turn->done.store(true, std::memory_order_release);
   auto self = shared_from_this();
   queue_->Post([self] { self->OnTurnRecognized(); });
@@ -205,6 +233,7 @@ void RealtimeSession::AcceptTurn(Turn& turn) {
   ref->audio = std::make_shared<AudioBuffer>(Tail(turn.audio, services_->mirror_max_seconds));
   mirror_ = std::move(ref);
 
+  if (turn.asr_jobs) SendTranscriptDelta(turn, turn.transcript, true);
   const json item = {
       {"id", turn.item_id},    {"object", "realtime.item"},
       {"type", "message"},     {"role", "user"},

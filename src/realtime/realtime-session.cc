@@ -181,7 +181,10 @@ void RealtimeSession::OnSessionUpdate(const json& event, const std::string& clie
   settings_ = std::move(next);
   voice_ref_ = std::move(ref);
   detector_.SetOptions(DetectorOptions());
-  if (!settings_.server_vad) detector_.Clear();
+  if (!settings_.server_vad) {
+    detector_.Clear();
+    DropLiveTurn();
+  }
   Send({{"type", "session.updated"}, {"session", SessionObject()}});
 }
 

@@ -79,6 +79,17 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     std::string transcript;
     std::optional<Error> error;
     SpeakerVerdict verdict;
+    // Live recognition (services.stream_asr): `asr_jobs` feed `stream` in
+    // order on the ASR pool; only those jobs touch stream, partial and
+    // stream_error, and RecognizeTurn is the last of them.
+    std::shared_ptr<SerialQueue> asr_jobs;
+    std::unique_ptr<AsrStream> stream;
+    std::string partial;                // the stream's words when last asked
+    std::optional<Error> stream_error;  // a job failed; later ones skip
+    // Serial-queue state:
+    std::size_t fed = 0;          // samples of the turn handed to asr_jobs
+    std::string last_partial;     // the partial before, to see which words held
+    std::string sent_transcript;  // what the transcription deltas said so far
   };
   // One answer.
   struct Response {
@@ -118,8 +129,18 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
   void SubmitTurn(std::string item_id, AudioBuffer audio, std::shared_ptr<TurnTiming> timing,
                   bool auto_response);
   void RecognizeTurn(std::shared_ptr<Turn> turn);  // compute job
+  std::string Transcribe(const Turn& turn);        // the whole clip, in the job
   void OnTurnRecognized();                         // back in the queue
   void AcceptTurn(Turn& turn);
+  // Live recognition: a stream opened at speech start, fed as the detector
+  // grows the turn, finished at its end (realtime-session-live-asr.cc).
+  std::shared_ptr<Turn> OpenLiveTurn(const std::string& item_id);
+  void FeedLiveTurn();
+  void DropLiveTurn();
+  void FeedStream(const std::shared_ptr<Turn>& turn, const std::vector<float>& samples);  // ASR job
+  // A transcription delta for the words of `text` that are settled (held
+  // since the previous partial, the newest excepted) and extend what went out.
+  void SendTranscriptDelta(Turn& turn, const std::string& text, bool final);
   TurnDetectorOptions DetectorOptions() const;
 
   // --- answers (realtime-session-response.cc) ---
@@ -171,6 +192,7 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
   std::string speech_item_;                  // item id of the speech in progress
   std::string last_item_id_;                 // for previous_item_id
   std::deque<std::shared_ptr<Turn>> turns_;  // awaiting the gate and ASR, in order
+  std::shared_ptr<Turn> live_turn_;          // the speech in progress, recognised live
   bool response_after_turns_ = false;        // response.create waits for turns_
   std::shared_ptr<const VoiceReference> mirror_;  // the caller's last turn
   std::string speaker_prompt_;                    // from the last accepted turn

@@ -103,6 +103,11 @@ TurnEvent TurnDetector::Stop(bool cut) {
   return stopped;
 }
 
+std::size_t TurnDetector::CopyTurn(std::size_t from, std::vector<float>* out) const {
+  for (std::size_t i = from; i < turn_.size(); ++i) out->push_back(turn_[i] / 32768.0f);
+  return turn_.size();
+}
+
 std::optional<TurnEvent> TurnDetector::ForceStop() {
   if (!in_speech_) return std::nullopt;
   return Stop(false);

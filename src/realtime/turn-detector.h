@@ -56,6 +56,10 @@ class TurnDetector {
   void Clear();
 
   bool in_speech() const { return in_speech_; }
+  // The turn in progress so far (prefix included), for a recogniser that
+  // decodes while the person speaks: samples from `from` on, appended to
+  // `out`; returns the turn's length.
+  std::size_t CopyTurn(std::size_t from, std::vector<float>* out) const;
   int64_t position_ms() const { return processed_ * 1000 / kRate; }
 
  private:

@@ -33,6 +33,7 @@ std::shared_ptr<RealtimeServices> MakeServices(ServerContext& ctx) {
   s->llm = ctx.llm.get();
   s->compute = ctx.compute.get();
   s->asr_pool = ctx.asr_pool.get();
+  s->stream_asr = ctx.config.asr.streaming && ctx.asr->DecodesWhileSpeaking();
   s->vad = CreateVad(VadConfig{ctx.config.realtime.vad_engine});
   s->defaults = ctx.config.realtime;
   s->system_prompt = ctx.config.llm.system_prompt;
