@@ -17,6 +17,11 @@
 //   realtime-bench [--sessions 1,50,200] [--turns 2] [--chunk-ms 40]
 //                  [--silence-ms 500] [--asr-ms 100] [--ttft-ms 200]
 //                  [--tokens-per-s 50] [--tts-ms 150] [--stagger-ms 2000]
+//                  [--asr pocketsphinx]
+// --asr pocketsphinx: the embedded recogniser instead of the ASR double, and
+// every N twice with the same inputs, asr.streaming false (recognised after
+// the end of speech) then true (while speaking): what live recognition saves
+// from TTFA, against the ASR time it saved (timing.asr_ms).
 // MIRRORVOX_* variables reach the server (e.g. MIRRORVOX_SERVER__IO_THREADS=2).
 // Exit code 2 when any turn failed.
 #include <sys/resource.h>
@@ -77,6 +82,7 @@ struct Options {
   double tokens_per_s = 50;
   int tts_ms = 150;
   int stagger_ms = 2000;  // session starts are spread over at most this
+  bool pocketsphinx = false;  // --asr pocketsphinx: embedded ASR, batch vs streaming
 };
 
 double Percentile(std::vector<double> v, double p) {
@@ -180,12 +186,17 @@ class Bench {
     const int most = *std::max_element(o_.sessions.begin(), o_.sessions.end());
     // Endpoint slots never the bottleneck: the doubles serve any number at once.
     const int asr_slots = std::clamp(most, 1, 1024), tts_slots = std::clamp(2 * most, 2, 1024);
+    const std::string asr_yaml =
+        o_.pocketsphinx ? "asr:\n  engine: pocketsphinx\n  streaming: "
+                        : "asr:\n  engine: openai-transcriptions\n  endpoints:\n    - {url: " +
+                              asr_->url() + ", max_concurrency: " + std::to_string(asr_slots) + "}";
     config_ = mvtest::TempDir() + "/realtime-bench.yaml";
+    config_batch_ = mvtest::TempDir() + "/realtime-bench-batch.yaml";
+    for (const bool batch : {false, true})
     mvtest::WriteFile(
-        config_,
-        "asr:\n  engine: openai-transcriptions\n  endpoints:\n    - {url: " + asr_->url() +
-            ", max_concurrency: " + std::to_string(asr_slots) +
-            "}\ntts:\n  engine: openai-speech\n  parallelism: 2\n  endpoints:\n"
+        batch ? config_batch_ : config_,
+        asr_yaml + (o_.pocketsphinx ? (batch ? "false" : "true") : "") +
+            "\ntts:\n  engine: openai-speech\n  parallelism: 2\n  endpoints:\n"
             "    - {url: " +
             tts_->base_url() + ", max_concurrency: " + std::to_string(tts_slots) +
             "}\nllm:\n  endpoints:\n    - {url: " + llm_->base_url() +
@@ -206,11 +217,13 @@ class Bench {
       len += t.size();
       ++n;
     }
-    return o_.asr_ms + o_.ttft_ms + std::max(0, n - 1) * gap_ms + o_.tts_ms;
+    // The embedded recogniser's time is not a double's: it counts as added.
+    return (o_.pocketsphinx ? 0 : o_.asr_ms) + o_.ttft_ms + std::max(0, n - 1) * gap_ms + o_.tts_ms;
   }
 
-  std::optional<Result> Run(int n) {
-    mvtest::ServerProcess server({"-c", config_});
+  // `batch`: asr.streaming false (--asr pocketsphinx).
+  std::optional<Result> Run(int n, bool batch = false) {
+    mvtest::ServerProcess server({"-c", batch ? config_batch_ : config_});
     if (!server.ok()) {
       std::fprintf(stderr, "!!! server did not start:\n%s\n", server.Log().c_str());
       return std::nullopt;
@@ -342,7 +355,7 @@ class Bench {
   std::unique_ptr<mvtest::FakeOpenAiSpeechServer> tts_;
   Script script_;
   std::vector<std::string> tokens_;
-  std::string config_;
+  std::string config_, config_batch_;
   bool explained_ = false;  // the first segment's engine time was printed
 };
 
@@ -365,6 +378,8 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     const std::string a = argv[i], v = argv[i + 1];
     if (a == "--sessions")
       o->sessions = ParseList(v);
+    else if (a == "--asr" && (v == "pocketsphinx" || v == "double"))
+      o->pocketsphinx = v == "pocketsphinx";
     else if (a == "--tokens-per-s")
       o->tokens_per_s = std::atof(v.c_str());
     else if (auto it = ints.find(a); it != ints.end())
@@ -387,7 +402,8 @@ int main(int argc, char** argv) {
         help ? stdout : stderr,
         "usage: realtime-bench [--sessions 1,50,200] [--turns 2] [--chunk-ms 40] "
         "[--silence-ms 500] [--asr-ms 100] [--ttft-ms 200] [--tokens-per-s 50] "
-        "[--tts-ms 150] [--stagger-ms 2000]\n"
+        "[--tts-ms 150] [--stagger-ms 2000] [--asr double|pocketsphinx]\n"
+        "  --asr pocketsphinx: embedded ASR; every N runs with asr.streaming false, then true\n"
         "  --turns: questions per session (a lone session asks at least 10)\n"
         "  --stagger-ms: session starts are spread over min(this, 20 ms x N)\n"
         "  MIRRORVOX_* variables reach the server (e.g. MIRRORVOX_SERVER__IO_THREADS=2)\n");
@@ -412,9 +428,16 @@ int main(int argc, char** argv) {
 
   std::vector<Result> results;
   int failed = 0;
+  std::vector<std::pair<int, bool>> runs;  // (N, batch)
   for (int n : o.sessions) {
-    auto r = bench.Run(n);
+    if (o.pocketsphinx) runs.push_back({n, true});
+    runs.push_back({n, false});
+  }
+  std::map<int, Result> batch_runs;
+  for (const auto& [n, batch] : runs) {
+    auto r = bench.Run(n, batch);
     if (!r) return 1;
+    if (o.pocketsphinx) std::printf("N=%d asr.streaming %s:\n", n, batch ? "false" : "true");
     failed += r->failures.empty() ? 0 : std::max(1, r->failed_sessions);
     if (!r->failures.empty()) {
       std::fprintf(stderr,
@@ -432,6 +455,23 @@ int main(int argc, char** argv) {
     }
     std::printf("N=%d server timing p50:%s; client speech end -> speech_stopped p50 %.0f ms\n", n,
                 stages.c_str(), Percentile(r->vad, 0.5));
+    if (batch) {
+      batch_runs[n] = std::move(*r);
+      continue;
+    }
+    if (auto before = batch_runs.find(n); before != batch_runs.end()) {
+      Result& b = before->second;
+      const double saved_ttfa = Percentile(b.ttfa, 0.5) - Percentile(r->ttfa, 0.5);
+      const double saved_asr =
+          Percentile(b.stages["asr_ms"], 0.5) - Percentile(r->stages["asr_ms"], 0.5);
+      std::printf(
+          "N=%d streaming vs batch ASR: TTFA - VAD silence p50 %.0f -> %.0f ms (%.0f ms "
+          "sooner); ASR after the end of speech p50 %.0f -> %.0f ms (%.0f ms saved); TTFA "
+          "gain / ASR saving %.2f\n",
+          n, Percentile(b.ttfa, 0.5) - o.silence_ms, Percentile(r->ttfa, 0.5) - o.silence_ms,
+          saved_ttfa, Percentile(b.stages["asr_ms"], 0.5), Percentile(r->stages["asr_ms"], 0.5),
+          saved_asr, saved_asr > 0 ? saved_ttfa / saved_asr : 0.0);
+    }
     results.push_back(std::move(*r));
   }
 

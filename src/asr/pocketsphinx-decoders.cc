@@ -86,10 +86,25 @@ PocketsphinxDecoders::PocketsphinxDecoders(const AsrConfig& config) {
   // words would depend on what the decoder heard before (measured: 2-3 of 48
   // clips decoded differently in reverse order; none without it, and the
   // round-trip WER did not get worse).
+  //
+  // -fwdflat no: the flat-lexicon second pass runs over the whole utterance
+  // inside ps_end_utt, so a stream that decoded while the person spoke still
+  // paid ~100 ms per 4 s turn after the end of speech (measured with
+  // bench/asr-stream-bench: end of turn -> final words p50 105 ms with it,
+  // 15 ms without; bestpath off would give 7 ms but WER 15.5% instead of
+  // 10%). Accuracy held: round-trip WER 6.0% -> 6.2% (one word of 336) batch,
+  // 8.9% -> 7.7% streamed.
+  //
+  // -remove_silence stays on although its voice detector's noise estimate
+  // also survives from one utterance to the next (so a decoder's words can
+  // still depend on what it heard before: AsrPocketsphinx.
+  // FourThreadsShareTwoDecoders fails when run after other tests in one
+  // process): off, the silence frames skew the cepstral mean, WER 6.2% ->
+  // 7.4% batch and 7.7% -> 26% streamed on VAD-shaped turns (measured).
   for (int i = 0; i < config.pool_size; ++i) {
     cmd_ln_t* args =
         cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(), "-dict",
-                    dict.c_str(), "-mmap", "yes", "-remove_noise", "no", nullptr);
+                    dict.c_str(), "-mmap", "yes", "-remove_noise", "no", "-fwdflat", "no", nullptr);
     ps_decoder_t* ps = args != nullptr ? ps_init(args) : nullptr;
     if (args != nullptr) cmd_ln_free_r(args);  // the decoder keeps its own reference
     if (ps == nullptr) {

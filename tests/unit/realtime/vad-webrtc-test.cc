@@ -181,5 +181,30 @@ TEST(TurnDetector, ForceStopAndClear) {
   EXPECT_EQ(detector.position_ms(), 2 * static_cast<int64_t>(audio.size() / 16));
 }
 
+// What a live recogniser reads while the turn goes on adds up to the turn
+// the stop event hands over.
+TEST(TurnDetector, CopyTurnGivesTheSpeechInProgress) {
+  const auto audio = test::Concat({test::Silence(0.5), Question(), test::Silence(1.0)});
+  TurnDetector detector(CreateVad({})->NewStream(0.5), {});
+  std::vector<TurnEvent> events;
+  std::vector<float> live;
+  std::size_t copied = 0;
+  int copies_while_speaking = 0;
+  for (std::size_t i = 0; i < audio.size() && events.size() < 2; i += 640) {
+    detector.Push(audio.data() + i, std::min<std::size_t>(640, audio.size() - i), &events);
+    if (!detector.in_speech()) continue;
+    const std::size_t before = live.size();
+    copied = detector.CopyTurn(copied, &live);
+    EXPECT_EQ(copied, live.size());
+    copies_while_speaking += live.size() > before;
+  }
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_GT(copies_while_speaking, 20);
+  const std::vector<float>& turn = events[1].audio.samples;
+  ASSERT_LE(live.size(), turn.size());
+  EXPECT_TRUE(std::equal(live.begin(), live.end(), turn.begin()));
+  EXPECT_EQ(detector.CopyTurn(0, &live), 0u);  // stopped: nothing in progress
+}
+
 }  // namespace
 }  // namespace mv
