@@ -1,7 +1,8 @@
 // RealtimeSession, live recognition (asr.streaming with an engine that
-// decodes as audio arrives): the speech in progress is fed to an AsrStream
-// while the person talks, so its words are ready right after the end of
-// speech, and the settled words go out as transcription deltas meanwhile.
+// decodes as audio arrives): the speech in progress (a server-VAD turn, or
+// the manual buffer until its commit) is fed to an AsrStream while the person
+// talks, so its words are ready right after the end of speech, and the
+// settled words of a VAD turn go out as transcription deltas meanwhile.
 #include <spdlog/spdlog.h>
 
 #include <limits>
@@ -13,6 +14,8 @@
 
 namespace mv {
 namespace {
+
+using json = nlohmann::json;
 
 // The words two partials in a row agree on, without the newest one, which
 // the decoder may still change ("turn" may become "turning"): a word must
@@ -58,6 +61,19 @@ void RealtimeSession::FeedLiveTurn() {
       [self, turn, chunk = std::move(chunk)] { self->FeedStream(turn, chunk); });
 }
 
+void RealtimeSession::FeedManualTurn() {
+  if (!services_->stream_asr || manual_buffer_.size() <= (live_turn_ ? live_turn_->fed : 0)) return;
+  if (!live_turn_) live_turn_ = OpenLiveTurn("");  // its id comes at the commit
+  std::vector<float> chunk;
+  chunk.reserve(manual_buffer_.size() - live_turn_->fed);
+  for (std::size_t i = live_turn_->fed; i < manual_buffer_.size(); ++i)
+    chunk.push_back(manual_buffer_[i] / 32768.0f);
+  live_turn_->fed = manual_buffer_.size();
+  auto self = shared_from_this();
+  std::shared_ptr<Turn> turn = live_turn_;
+  turn->asr_jobs->Post([self, turn, chunk = std::move(chunk)] { self->FeedStream(turn, chunk); });
+}
+
 void RealtimeSession::DropLiveTurn() {
   if (!live_turn_) return;
   live_turn_->asr_jobs->Stop();  // queued audio goes; the stream goes with the last job
@@ -88,19 +104,26 @@ void RealtimeSession::FeedStream(const std::shared_ptr<Turn>& live,
 }
 
 void RealtimeSession::SendTranscriptDelta(Turn& turn, const std::string& text, bool final) {
+  if (std::optional<json> event = TranscriptDelta(turn, text, final)) Send(std::move(*event));
+}
+
+std::optional<nlohmann::json> RealtimeSession::TranscriptDelta(Turn& turn, const std::string& text,
+                                                               bool final) {
   const std::string settled = final ? text : SettledWords(turn.last_partial, text);
   turn.last_partial = text;
+  if (turn.item_id.empty()) return std::nullopt;  // a manual buffer before its commit: no item yet
   std::string& sent = turn.sent_transcript;
   // Deltas only add: once the decoder revised words that went out, the rest
   // waits for the completed event, which carries the final words anyway.
-  if (settled.size() <= sent.size() || settled.compare(0, sent.size(), sent) != 0) return;
-  if (!sent.empty() && settled[sent.size()] != ' ') return;  // "turn" -> "turning"
+  if (settled.size() <= sent.size() || settled.compare(0, sent.size(), sent) != 0)
+    return std::nullopt;
+  if (!sent.empty() && settled[sent.size()] != ' ') return std::nullopt;  // "turn" -> "turning"
   std::string delta = settled.substr(sent.size());
   sent = settled;
-  Send({{"type", "conversation.item.input_audio_transcription.delta"},
-        {"item_id", turn.item_id},
-        {"content_index", 0},
-        {"delta", std::move(delta)}});
+  return json{{"type", "conversation.item.input_audio_transcription.delta"},
+              {"item_id", turn.item_id},
+              {"content_index", 0},
+              {"delta", std::move(delta)}};
 }
 
 }  // namespace mv

@@ -75,6 +75,7 @@ void RealtimeSession::ProcessInput(const float* samples, std::size_t n) {
       OnCommit("");
     }
   }
+  FeedManualTurn();
 }
 
 void RealtimeSession::OnTurnEvent(TurnEvent& event) {
@@ -117,11 +118,14 @@ void RealtimeSession::OnCommit(const std::string& client_event) {
     manual_buffer_.shrink_to_fit();
   }
   if (audio.samples.size() < static_cast<std::size_t>(TurnDetector::kRate / 10)) {
+    if (!settings_.server_vad) DropLiveTurn();
     SendError("input_audio_buffer_commit_empty",
               "the input audio buffer holds less than 100 ms of audio", client_event);
     return;
   }
   if (item_id.empty()) item_id = NewId("item");
+  // A manual buffer's live turn gets its item id now, at the commit.
+  if (live_turn_ && !settings_.server_vad) live_turn_->item_id = item_id;
   SubmitTurn(std::move(item_id), std::move(audio), std::make_shared<TurnTiming>(), false);
   turns_.back()->manual = true;
 }
@@ -233,7 +237,6 @@ void RealtimeSession::AcceptTurn(Turn& turn) {
   ref->audio = std::make_shared<AudioBuffer>(Tail(turn.audio, services_->mirror_max_seconds));
   mirror_ = std::move(ref);
 
-  if (turn.asr_jobs) SendTranscriptDelta(turn, turn.transcript, true);
   const json item = {
       {"id", turn.item_id},    {"object", "realtime.item"},
       {"type", "message"},     {"role", "user"},
@@ -249,6 +252,10 @@ void RealtimeSession::AcceptTurn(Turn& turn) {
     SendLocked(
         {{"type", "conversation.item.added"}, {"previous_item_id", previous}, {"item", item}});
     SendLocked({{"type", "conversation.item.done"}, {"item", done_item}});
+    // A live turn's last words, so its deltas add up to the transcript.
+    if (turn.asr_jobs)
+      if (std::optional<json> delta = TranscriptDelta(turn, turn.transcript, true))
+        SendLocked(std::move(*delta));
     SendLocked({{"type", "conversation.item.input_audio_transcription.completed"},
                 {"item_id", turn.item_id},
                 {"content_index", 0},

@@ -136,11 +136,13 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
   // grows the turn, finished at its end (realtime-session-live-asr.cc).
   std::shared_ptr<Turn> OpenLiveTurn(const std::string& item_id);
   void FeedLiveTurn();
+  void FeedManualTurn();
   void DropLiveTurn();
   void FeedStream(const std::shared_ptr<Turn>& turn, const std::vector<float>& samples);  // ASR job
   // A transcription delta for the words of `text` that are settled (held
   // since the previous partial, the newest excepted) and extend what went out.
   void SendTranscriptDelta(Turn& turn, const std::string& text, bool final);
+  std::optional<nlohmann::json> TranscriptDelta(Turn& turn, const std::string& text, bool final);
   TurnDetectorOptions DetectorOptions() const;
 
   // --- answers (realtime-session-response.cc) ---

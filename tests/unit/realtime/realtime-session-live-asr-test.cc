@@ -201,6 +201,34 @@ TEST_F(RealtimeLiveAsrTest, AFailingStreamFailsItsTurnOnly) {
   ASSERT_GE(log_.WaitForType("conversation.item.input_audio_transcription.completed"), 0);
 }
 
+// Push-to-talk: the manual buffer is decoded while it fills; its item id
+// comes at the commit, so its words go out then, as one delta.
+TEST_F(RealtimeLiveAsrTest, AManualBufferIsRecognisedWhileItFills) {
+  ScriptedStreamingAsr asr;
+  Open(asr);
+  session_->OnText(R"({"type":"session.update","session":{"turn_detection":null}})");
+  ASSERT_GE(log_.WaitForType("session.updated"), 0);
+  const std::vector<float> audio = SpokenTurn24k("what is the capital of france");
+  Append(audio);
+  ASSERT_TRUE(test::WaitFor([&] { return asr.open_streams == 1; }));
+  // Clearing the buffer drops its stream.
+  session_->OnText(R"({"type":"input_audio_buffer.clear"})");
+  ASSERT_GE(log_.WaitForType("input_audio_buffer.cleared"), 0);
+  ASSERT_TRUE(test::WaitFor([&] { return asr.open_streams == 0; }));
+  Append(audio);
+  session_->OnText(R"({"type":"input_audio_buffer.commit"})");
+  const int completed = log_.WaitForType("conversation.item.input_audio_transcription.completed");
+  ASSERT_GE(completed, 0) << json(log_.events()).dump();
+  const json done = log_.events()[completed];
+  EXPECT_EQ(done["transcript"], "what is the capital of france");
+  int first = -1;
+  EXPECT_EQ(Deltas(done["item_id"], &first), "what is the capital of france");
+  EXPECT_GT(first, log_.WaitForType("conversation.item.done"));  // after its item exists
+  EXPECT_EQ(asr.batch_calls, 0);
+  EXPECT_EQ(asr.finished, 1);
+  EXPECT_NEAR(asr.last_samples / 16000.0, audio.size() / 24000.0, 0.05);
+}
+
 TEST_F(RealtimeLiveAsrTest, PocketsphinxRecognisesWhileSpeaking) {
   AsrConfig config;
   config.pool_size = 1;
