@@ -111,7 +111,9 @@ std::optional<nlohmann::json> RealtimeSession::TranscriptDelta(Turn& turn, const
                                                                bool final) {
   const std::string settled = final ? text : SettledWords(turn.last_partial, text);
   turn.last_partial = text;
-  if (turn.item_id.empty()) return std::nullopt;  // a manual buffer before its commit: no item yet
+  // A manual buffer has no item before its commit, and a committed turn's
+  // item is announced by AcceptTurn: its words wait for the final delta.
+  if (!final && (turn.item_id.empty() || turn.manual)) return std::nullopt;
   std::string& sent = turn.sent_transcript;
   // Deltas only add: once the decoder revised words that went out, the rest
   // waits for the completed event, which carries the final words anyway.

@@ -9,10 +9,13 @@
 
 #include "common/error.h"
 #include "shared-asr.h"
+#include "support/error-kind.h"
 #include "support/test-sentences.h"
 
 namespace mv {
 namespace {
+
+using test::KindOf;
 
 using test::SharedAsr;
 using test::Speak;
@@ -22,16 +25,6 @@ double ThreadCpuSeconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-ErrorKind KindOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.kind();
-  }
-  ADD_FAILURE() << "no mv::Error thrown";
-  return ErrorKind::kInternal;
 }
 
 // ~25 s of speech: long enough that a cancel lands mid-decode.

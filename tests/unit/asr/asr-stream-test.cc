@@ -10,9 +10,12 @@
 #include "asr/pocketsphinx-stream.h"
 #include "common/error.h"
 #include "shared-asr.h"
+#include "support/error-kind.h"
 
 namespace mv {
 namespace {
+
+using test::KindOf;
 
 constexpr const char* kKitchen = "please turn on the lights in the kitchen";
 
@@ -34,16 +37,6 @@ std::vector<std::string> Feed(AsrStream& stream, const AudioBuffer& audio, std::
       partials.push_back(stream.Partial());
   }
   return partials;
-}
-
-ErrorKind KindOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.kind();
-  }
-  ADD_FAILURE() << "no mv::Error thrown";
-  return ErrorKind::kInternal;
 }
 
 std::unique_ptr<AsrPocketsphinx> OneDecoder() {

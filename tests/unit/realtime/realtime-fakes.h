@@ -17,6 +17,8 @@
 #include "asr/asr.h"
 #include "common/error.h"
 #include "llm/llm.h"
+#include "realtime/realtime-services.h"
+#include "realtime/vad.h"
 #include "tts/tts.h"
 
 namespace mv::test {
@@ -217,5 +219,20 @@ class EventLog {
   mutable std::condition_variable cv_;
   std::vector<nlohmann::json> events_;
 };
+
+// What every session test starts from: these engines on `pool`, the real
+// VAD, engine voice "alpha".
+inline std::shared_ptr<RealtimeServices> SessionServices(Asr& asr, Tts& tts, Llm& llm,
+                                                         ThreadPool& pool) {
+  auto s = std::make_shared<RealtimeServices>();
+  s->asr = &asr;
+  s->tts = &tts;
+  s->llm = &llm;
+  s->compute = &pool;
+  s->vad = CreateVad({});
+  s->engine_voices = tts.Voices();
+  s->engine_voice = "alpha";
+  return s;
+}
 
 }  // namespace mv::test

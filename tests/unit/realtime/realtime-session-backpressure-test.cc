@@ -72,14 +72,7 @@ TEST(RealtimeBackPressure, AnswerWaitsForASlowClientAndLosesNothing) {
       "Then a third sentence keeps the speech going on. The fourth says a little more. "
       "And the fifth and last one ends the whole answer.";
   llm.SetReply(reply);
-  auto services = std::make_shared<RealtimeServices>();
-  services->asr = &asr;
-  services->tts = &tts;
-  services->llm = &llm;
-  services->compute = &pool;
-  services->vad = CreateVad({});
-  services->engine_voices = tts.Voices();
-  services->engine_voice = "alpha";
+  auto services = test::SessionServices(asr, tts, llm, pool);
   SlowSocket socket;
   auto session = RealtimeSession::Create(
       services, false, [&](std::string t) { socket.Send(t); },

@@ -83,13 +83,7 @@ class RealtimeLiveAsrTest : public ::testing::Test {
     llm_.JoinAll();
   }
   void Open(Asr& asr) {
-    auto s = std::make_shared<RealtimeServices>();
-    s->asr = &asr;
-    s->tts = &tts_;
-    s->llm = &llm_;
-    s->compute = &pool_;
-    s->vad = CreateVad({});
-    s->engine_voices = tts_.Voices();
+    auto s = test::SessionServices(asr, tts_, llm_, pool_);
     s->stream_asr = asr.DecodesWhileSpeaking();
     session_ = RealtimeSession::Create(s, false, [this](std::string text) { log_.Add(text); });
     session_->Start();

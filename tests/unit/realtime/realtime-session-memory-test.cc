@@ -40,14 +40,7 @@ TEST(RealtimeSessionMemory, TenThousandTurnsKeepTheSessionTokenFlat) {
   test::FakeTts tts;
   test::FakeLlm llm;
   ThreadPool pool(2);
-  auto services = std::make_shared<RealtimeServices>();
-  services->asr = &asr;
-  services->tts = &tts;
-  services->llm = &llm;
-  services->compute = &pool;
-  services->vad = CreateVad({});
-  services->engine_voices = tts.Voices();
-  services->engine_voice = "alpha";
+  auto services = test::SessionServices(asr, tts, llm, pool);
   test::EventLog log;
   auto session = RealtimeSession::Create(services, false, [&](std::string t) { log.Add(t); });
   session->Start();

@@ -33,15 +33,8 @@ class RealtimeSessionTest : public ::testing::Test {
   }
 
   std::shared_ptr<RealtimeServices> MakeServices() {
-    auto s = std::make_shared<RealtimeServices>();
-    s->asr = &asr_;
-    s->tts = &tts_;
-    s->llm = &llm_;
-    s->compute = &pool_;
-    s->vad = CreateVad({});
+    auto s = test::SessionServices(asr_, tts_, llm_, pool_);
     s->system_prompt = "You are terse.";
-    s->engine_voices = tts_.Voices();
-    s->engine_voice = "alpha";
     s->library_voice = [](const std::string& id) -> std::shared_ptr<const VoiceReference> {
       if (id != "lib1") throw Error(ErrorKind::kNotFound, "no_voice", "no voice '" + id + "'");
       auto ref = std::make_shared<VoiceReference>();
